@@ -1,0 +1,58 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { isFloating } from '../tensor/dtype.js';
+import { isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
+import { Node, type BackwardFn } from './node.js';
+import { AnomalyError, hasNonFinite } from './anomaly-check.js';
+
+/**
+ * Attaches `out` to the graph when grad mode is on and any input requires a gradient; returns `out`.
+ * Every differentiable op ends with this call. `saved` lists the tensors `backward` reads, so that an
+ * in-place write to one of them between forward and backward is caught.
+ */
+export function record(
+  name: string,
+  out: Tensor,
+  inputs: readonly (Tensor | null | undefined)[],
+  backward: BackwardFn,
+  saved: readonly Tensor[] = NONE,
+): Tensor {
+  if (isAnomalyEnabled()) checkForward(name, out);
+  if (!isGradEnabled()) return out;
+  let any = false;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t != null && t.requiresGrad) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return out;
+  const next = new Array<Node | null>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    next[i] = t != null && t.requiresGrad ? t.gradEdge() : null;
+  }
+  out.setGradFn(new Node(name, next, backward, saved));
+  return out;
+}
+
+/** Whether an op called now with these inputs would be recorded. */
+export function isRecording(...inputs: readonly (Tensor | null | undefined)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t != null && t.requiresGrad) return true;
+  return false;
+}
+
+/** For ops with no gradient (comparisons, argmax...): only the anomaly check applies. */
+export function nonDifferentiable(name: string, out: Tensor): Tensor {
+  if (isAnomalyEnabled()) checkForward(name, out);
+  return out;
+}
+
+function checkForward(name: string, out: Tensor): void {
+  if (isFloating(out.dtype) && hasNonFinite(out)) {
+    throw new AnomalyError(`detectAnomaly: the forward pass of '${name}' produced NaN or Inf in its output of shape [${out.shape.join(',')}]`);
+  }
+}
+
+const NONE: readonly Tensor[] = [];

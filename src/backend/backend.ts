@@ -1,0 +1,106 @@
+/**
+ * The kernel interface every backend implements: a small set of primitives on strided storage.
+ * Everything else (broadcasting, type promotion, validation, autograd) lives in ops/, above it.
+ *
+ * Conventions:
+ * - Inputs are `View`s: a flat array plus shape, strides (in elements, possibly 0 for broadcast
+ *   dims, possibly negative for flips) and offset. Ops have already validated every shape, dim,
+ *   index and option; kernels trust their arguments.
+ * - Outputs are new contiguous (row-major) arrays allocated with `alloc`.
+ * - Elementwise kernels receive inputs already broadcast to the output shape (stride 0).
+ */
+import type { DType, TypedArray } from '../tensor/dtype.js';
+
+export interface View {
+  readonly data: TypedArray;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Elementwise functions of one input. `param` carries the op's scalar (slope, alpha, exponent). */
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2' | 'sqrt' | 'rsqrt'
+  | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tan' | 'tanh' | 'sigmoid' | 'relu' | 'leakyRelu'
+  | 'elu' | 'selu' | 'gelu' | 'geluTanh' | 'silu' | 'softplus' | 'mish' | 'erf' | 'floor' | 'ceil'
+  | 'round' | 'trunc' | 'isnan' | 'isfinite' | 'isinf' | 'logicalNot' | 'powScalar' | 'atan' | 'asin'
+  | 'acos' | 'sinh' | 'cosh' | 'asinh' | 'atanh' | 'acosh';
+
+/** Elementwise functions of two inputs (same shape after broadcasting). */
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'remainder' | 'floorDivide'
+  | 'atan2' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
+
+/** Reductions over a set of dims; the output keeps reduced dims with size 1. */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'all' | 'any';
+
+export interface Conv2dParams {
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+export interface Pool2dParams {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  /** avg pooling only: count padded zeros in the divisor. */
+  countIncludePad: boolean;
+  /** avg pooling only: fixed divisor instead of the window size. */
+  divisorOverride: number | null;
+  /** output spatial size, computed (with ceil mode) by the op. */
+  outSize: [number, number];
+}
+
+export interface Backend {
+  readonly name: string;
+
+  /** A zero-filled array. */
+  alloc(dtype: DType, size: number): TypedArray;
+  /** A contiguous copy of a view, cast to `dtype`. */
+  copy(x: View, dtype: DType): TypedArray;
+  /** Writes `src` (already broadcast to `dst.shape`, any dtype) into the strided `dst` in place. */
+  assign(dst: View, src: View): void;
+
+  unary(op: UnaryOp, x: View, outDtype: DType, param: number): TypedArray;
+  /** `computeDtype` is the promoted dtype both operands are read as; `outDtype` is bool for comparisons. */
+  binary(op: BinaryOp, a: View, b: View, outDtype: DType): TypedArray;
+  /** `cond ? a : b`; all three broadcast to the output shape. */
+  where(cond: View, a: View, b: View, outDtype: DType): TypedArray;
+
+  /** `dims` sorted and unique; the output has x's shape with those dims set to 1. */
+  reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): TypedArray;
+  /** Index (int32) of the max/min along `dim`; first occurrence wins; NaN counts as the max. */
+  argReduce(op: 'argmax' | 'argmin', x: View, dim: number): Int32Array;
+  /** Inclusive prefix sum/product along `dim`, output shaped like x. */
+  scan(op: 'cumsum' | 'cumprod', x: View, dim: number, outDtype: DType): TypedArray;
+  /** Stable sort along `dim`; NaN sorts as the largest value. */
+  sort(x: View, dim: number, descending: boolean): { values: TypedArray; indices: Int32Array };
+
+  /** Batched product: a [B, M, K] x b [B, K, N] -> [B, M, N] (batch strides may be 0). */
+  matmul(a: View, b: View, outDtype: DType): TypedArray;
+
+  /** x [N, C, H, W], w [O, C/groups, kh, kw] -> [N, O, Ho, Wo]; no bias. */
+  conv2d(x: View, w: View, p: Conv2dParams, outShape: readonly number[]): TypedArray;
+  /** Gradient of conv2d w.r.t. its input: g [N, O, Ho, Wo], w -> [N, C, H, W] (= transposed conv). */
+  conv2dInputGrad(g: View, w: View, p: Conv2dParams, inputShape: readonly number[]): TypedArray;
+  /** Gradient of conv2d w.r.t. its weight: x, g -> [O, C/groups, kh, kw]. */
+  conv2dWeightGrad(x: View, g: View, p: Conv2dParams, weightShape: readonly number[]): TypedArray;
+
+  /** Values and flat (h*W + w) argmax indices into each input plane. Padding counts as -Infinity. */
+  maxPool2d(x: View, p: Pool2dParams): { values: TypedArray; indices: Int32Array };
+  avgPool2d(x: View, p: Pool2dParams): TypedArray;
+  /** Gradient of avgPool2d: spreads each output gradient over its window, [N, C, H, W]. */
+  avgPool2dGrad(g: View, p: Pool2dParams, inputShape: readonly number[]): TypedArray;
+
+  /** out[..i..] = x[..index[..i..] along dim..]; index has the output shape. */
+  gather(x: View, dim: number, index: View): TypedArray;
+  /** A copy of `base` (contiguous) with src added (or written, when `accumulate` is false) at index along dim. */
+  scatter(base: View, dim: number, index: View, src: View, accumulate: boolean): TypedArray;
+
+  /** Softmax or log-softmax along `dim`, computed stably (max subtracted). */
+  softmax(x: View, dim: number, log: boolean): TypedArray;
+}

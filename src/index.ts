@@ -1,0 +1,29 @@
+/**
+ * Tessera: eager tensors with reverse-mode autograd for TypeScript.
+ *
+ * ```ts
+ * import { tensor, randn } from 'tessera';
+ * const w = randn([3, 1], { requiresGrad: true });
+ * const loss = tensor([[1, 2, 3]]).matmul(w).square().sum();
+ * loss.backward();
+ * console.log(w.grad!.toString());
+ * ```
+ */
+import './backend/js/index.js';
+
+export { Tensor } from './tensor/tensor.js';
+export type { DType, FloatDType, TypedArray } from './tensor/dtype.js';
+export { promoteTypes, resultType, isFloating } from './tensor/dtype.js';
+export * from './tensor/creation.js';
+export { tidy, keep } from './tensor/scope.js';
+export * from './ops/index.js';
+export type { TensorLike, Scalar } from './ops/util.js';
+
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
+export { backward, grad } from './autograd/functional.js';
+export type { BackwardOptions, GradOptions } from './autograd/functional.js';
+export { detectAnomaly, AnomalyError } from './autograd/anomaly.js';
+export { Node } from './autograd/node.js';
+
+export type { Backend, View } from './backend/backend.js';
+export { backend, setBackend, listBackends, registerBackend } from './backend/registry.js';

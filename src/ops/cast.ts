@@ -1,0 +1,19 @@
+import type { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import { isDType, isFloating } from '../tensor/dtype.js';
+import { backend } from '../backend/registry.js';
+import { nonDifferentiable, record } from '../autograd/record.js';
+import { fromData } from './util.js';
+
+/**
+ * A copy converted to `dtype` (the tensor itself when it already has it). Float to int truncates
+ * toward zero; anything to bool is `x != 0`. Gradients flow between floating dtypes only.
+ */
+export function to(x: Tensor, dtype: DType): Tensor {
+  if (!isDType(dtype)) throw new Error(`to: unknown dtype '${String(dtype)}' (expected float32, float64, int32 or bool)`);
+  if (x.dtype === dtype) return x;
+  const out = fromData(backend().copy(x, dtype), x.shape, dtype);
+  if (!isFloating(dtype) || !isFloating(x.dtype)) return nonDifferentiable('to', out);
+  const from = x.dtype;
+  return record('to', out, [x], (g) => [g.to(from)]);
+}
