@@ -15,6 +15,7 @@ export { Tensor } from './tensor/tensor.js';
 export type { DType, FloatDType, TypedArray } from './tensor/dtype.js';
 export { promoteTypes, resultType, isFloating } from './tensor/dtype.js';
 export * from './tensor/creation.js';
+export * from './tensor/random.js';
 export { tidy, keep } from './tensor/scope.js';
 export * from './ops/index.js';
 export type { TensorLike, Scalar } from './ops/util.js';
@@ -27,3 +28,5 @@ export { Node } from './autograd/node.js';
 
 export type { Backend, View } from './backend/backend.js';
 export { backend, setBackend, listBackends, registerBackend } from './backend/registry.js';
+export { gradcheck, gradgradcheck } from './autograd/gradcheck.js';
+export type { GradcheckOptions } from './autograd/gradcheck.js';

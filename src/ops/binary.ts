@@ -9,24 +9,10 @@ import { broadcastShapes, shapesEqual } from '../tensor/shape.js';
 import type { BinaryOp } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { record, isRecording } from '../autograd/record.js';
+import { binaryKernel, operands } from './support.js';
 import { broadcastView, describe, fromData, scalarTensor, sumToShape, type TensorLike } from './util.js';
 
-/** Turns both operands into tensors of their promoted dtype's category (scalars become 0-d). */
-export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
-  const ta = a instanceof Tensor;
-  const tb = b instanceof Tensor;
-  if (!ta && typeof a !== 'number' && typeof a !== 'boolean') throw new Error(`${op}: first operand must be a Tensor or a number, got ${describe(a)}`);
-  if (!tb && typeof b !== 'number' && typeof b !== 'boolean') throw new Error(`${op}: second operand must be a Tensor or a number, got ${describe(b)}`);
-  if (ta && tb && a.dtype === b.dtype) return [a, b, a.dtype];
-  const dtype = resultType(a as Tensor, b as Tensor);
-  return [ta ? (a as Tensor) : scalarTensor(a as number, dtype), tb ? (b as Tensor) : scalarTensor(b as number, dtype), dtype];
-}
 
-/** Runs a binary kernel after broadcasting; no autograd. */
-export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType, name: string = op): Tensor {
-  const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(name, a.shape, b.shape);
-  return fromData(backend().binary(op, broadcastView(a, shape), broadcastView(b, shape), outDtype), shape, outDtype);
-}
 
 export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   if (alpha !== undefined && alpha !== 1) return add(a, mul(b, alpha));

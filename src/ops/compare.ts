@@ -4,8 +4,7 @@ import { broadcastShapes, formatShape } from '../tensor/shape.js';
 import type { BinaryOp } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { nonDifferentiable, record } from '../autograd/record.js';
-import { binaryKernel, operands } from './binary.js';
-import { unaryKernel } from './unary.js';
+import { binaryKernel, operands, unaryKernel } from './support.js';
 import { broadcastView, fromData, sumToShape, type TensorLike } from './util.js';
 
 function compare(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {

@@ -9,22 +9,12 @@ import { normalizeDims } from '../tensor/shape.js';
 import type { ReduceOp } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/record.js';
+import { keepDims, reduceKernel } from './support.js';
 import { fromData } from './util.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 
-/** Runs a reduce kernel; returns the result with or without the reduced dims. */
-export function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim: boolean, outDtype: DType): Tensor {
-  const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  const out = fromData(backend().reduce(op, x, dims, outDtype), keptShape, outDtype);
-  return keepdim ? out : out.reshape(x.shape.filter((_, i) => !dims.includes(i)));
-}
 
-/** Re-inserts reduced dims as size 1, so a reduced result broadcasts against the input. */
-export function keepDims(t: Tensor, inputShape: readonly number[], dims: readonly number[], keepdim: boolean): Tensor {
-  if (keepdim) return t;
-  return t.reshape(inputShape.map((s, i) => (dims.includes(i) ? 1 : s)));
-}
 
 /** Sum over `dims` (all when omitted). */
 export function sum(x: Tensor, dims?: Dims, keepdim = false): Tensor {

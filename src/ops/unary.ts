@@ -9,13 +9,10 @@ import type { UnaryOp } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { record, nonDifferentiable } from '../autograd/record.js';
 import type { BackwardFn } from '../autograd/node.js';
+import { unaryKernel } from './support.js';
 import { fromData } from './util.js';
 import { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI } from '../backend/js/math.js';
 
-/** Runs a unary kernel; no autograd. */
-export function unaryKernel(op: UnaryOp, x: Tensor, outDtype: DType, param = 0): Tensor {
-  return fromData(backend().unary(op, x, outDtype, param), x.shape, outDtype);
-}
 
 /** A floating function: integer inputs are computed in float32. `rule(g, x, out)` gives dL/dx. */
 function floating(op: UnaryOp, x: Tensor, rule: (g: Tensor, x: Tensor, out: Tensor) => Tensor, saves: 'x' | 'out' | 'both' | 'none', param = 0): Tensor {

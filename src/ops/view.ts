@@ -6,37 +6,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, shapesEqual } from '../tensor/shape.js';
 import { record } from '../autograd/record.js';
 import { backend } from '../backend/registry.js';
+import { embedGrad, inferShape } from './support.js';
 import { fromData, sumToShape } from './util.js';
 
 function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   return new Tensor(x.storage, shape, strides, offset, x.base ?? x);
 }
 
-/** Resolves one -1 entry and checks the element count. */
-export function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
-  const out = shape.slice();
-  let infer = -1;
-  let known = 1;
-  for (let i = 0; i < out.length; i++) {
-    const d = out[i]!;
-    if (d === -1) {
-      if (infer >= 0) throw new Error(`${op}: only one dimension can be -1, got ${formatShape(shape)}`);
-      infer = i;
-    } else if (!Number.isInteger(d) || d < 0) {
-      throw new Error(`${op}: invalid size ${d} in shape ${formatShape(shape)}`);
-    } else known *= d;
-  }
-  if (infer >= 0) {
-    if (known === 0 || x.numel % known !== 0) {
-      throw new Error(`${op}: shape ${formatShape(shape)} is invalid for input of shape ${formatShape(x.shape)} (${x.numel} elements)`);
-    }
-    out[infer] = x.numel / known;
-  }
-  if (numelOf(out) !== x.numel) {
-    throw new Error(`${op}: shape ${formatShape(shape)} is invalid for input of shape ${formatShape(x.shape)} (${x.numel} elements)`);
-  }
-  return out;
-}
 
 /** Strides that let `newShape` view the same memory, or null when a copy is needed. */
 function viewStrides(oldShape: readonly number[], oldStrides: readonly number[], newShape: readonly number[]): number[] | null {
@@ -188,15 +164,6 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return record('select', out, [x], (g) => [embedGrad(g, inShape, (t) => select(t, d, i))]);
 }
 
-/**
- * The gradient of a selecting view: zeros of the input's shape with `g` written where the view
- * looked. Differentiable too: its own backward takes the same view of the incoming gradient.
- */
-export function embedGrad(g: Tensor, inShape: readonly number[], applyView: (t: Tensor) => Tensor): Tensor {
-  const out = fromData(backend().alloc(g.dtype, numelOf(inShape)), inShape, g.dtype);
-  backend().assign(applyView(out.detach()), g);
-  return record('embed', out, [g], (gg) => [applyView(gg)]);
-}
 
 /** Broadcasts to `shape` without copying (size-1 dims get stride 0); -1 keeps a size. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {

@@ -1,0 +1,2 @@
+// ops/einsum.ts: under construction
+export {};

@@ -1,0 +1,2 @@
+// ops/indexing.ts: under construction
+export {};

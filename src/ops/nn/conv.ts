@@ -1,0 +1,2 @@
+// ops/nn/conv.ts: under construction
+export {};

@@ -1,0 +1,2 @@
+// ops/nn/dropout.ts: under construction
+export {};

@@ -1,0 +1,2 @@
+// ops/nn/embedding.ts: under construction
+export {};

@@ -1,0 +1,2 @@
+// ops/nn/interpolate.ts: under construction
+export {};

@@ -1,0 +1,2 @@
+// ops/nn/pool.ts: under construction
+export {};

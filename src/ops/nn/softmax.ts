@@ -1,0 +1,2 @@
+// ops/nn/softmax.ts: under construction
+export {};

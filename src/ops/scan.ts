@@ -1,0 +1,2 @@
+// ops/scan.ts: under construction
+export {};

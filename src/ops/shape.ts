@@ -1,0 +1,2 @@
+// ops/shape.ts: under construction
+export {};

@@ -1,0 +1,2 @@
+// ops/sort.ts: under construction
+export {};

@@ -1,0 +1,2 @@
+// tensor/random.ts: under construction
+export {};
