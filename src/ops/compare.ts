@@ -1,6 +1,6 @@
 /** Comparisons and logic (bool results, no gradient), `where`, and `clamp`. */
 import { Tensor } from '../tensor/tensor.js';
-import { broadcastShapes, formatShape } from '../tensor/shape.js';
+import { broadcastShapes } from '../tensor/shape.js';
 import type { BinaryOp } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { nonDifferentiable, record } from '../autograd/record.js';
@@ -72,10 +72,4 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
   if (min != null) out = where(out.lt(min), min, out);
   if (max != null) out = where(out.gt(max), max, out);
   return out;
-}
-
-export function checkSameShape(op: string, a: Tensor, b: Tensor): void {
-  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
-    throw new Error(`${op}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} must match`);
-  }
 }

@@ -4,37 +4,12 @@
  * the new ones. Under autograd the tensor takes the result's place in the graph.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { canCast } from '../tensor/dtype.js';
-import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { shapesEqual } from '../tensor/shape.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { backend } from '../backend/registry.js';
 import { broadcastView, scalarTensor, type TensorLike } from './util.js';
 import { add, div, mul, sub } from './binary.js';
-
-/** Writes `compute()` (the out-of-place result) into `self`; `name` is used in errors. */
-export function inPlace(name: string, self: Tensor, compute: () => Tensor): Tensor {
-  if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
-    throw new Error(`${name}: a leaf tensor that requires grad cannot be modified in place; wrap the update in noGrad() or clone() it first`);
-  }
-  let result = compute();
-  if (!shapesEqual(result.shape, self.shape)) {
-    throw new Error(`${name}: the result has shape ${formatShape(result.shape)}, which does not fit the tensor's shape ${formatShape(self.shape)}`);
-  }
-  if (!canCast(result.dtype, self.dtype)) {
-    throw new Error(`${name}: a ${result.dtype} result cannot be written into a ${self.dtype} tensor in place`);
-  }
-  const recording = isGradEnabled() && result.requiresGrad;
-  if (recording && self.base !== null) {
-    throw new Error(`${name}: in-place modification of a view is not differentiable here (shape ${formatShape(self.shape)}); clone() the view first`);
-  }
-  if (recording && result.dtype !== self.dtype) result = result.to(self.dtype);
-  backend().assign(self, result);
-  self.storage.version++;
-  if (recording) self.setGradFn(result.gradFn!);
-  // The new values do not depend on the graph: the tensor leaves it, as after PyTorch's fill_.
-  else if (isGradEnabled() && self.requiresGrad) self.detach_();
-  return self;
-}
+import { inPlace } from './support.js';
 
 export const add_ = (self: Tensor, other: TensorLike, alpha?: number): Tensor => inPlace('add_', self, () => add(self, other, alpha));
 export const sub_ = (self: Tensor, other: TensorLike, alpha?: number): Tensor => inPlace('sub_', self, () => sub(self, other, alpha));
