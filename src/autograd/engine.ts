@@ -4,8 +4,10 @@
  * chain of millions of ops backpropagates without exhausting the call stack.
  */
 import type { Tensor } from '../tensor/tensor.js';
+import type { Storage } from '../tensor/storage.js';
+import { keep } from '../tensor/scope.js';
 import { isFloating } from '../tensor/dtype.js';
-import { isAnomalyEnabled, withGradMode } from './grad-mode.js';
+import { isAnomalyEnabled, withAnomalyMode, withGradMode } from './grad-mode.js';
 import { AccumulateGrad, Node } from './node.js';
 import { AnomalyError, hasNonFinite } from './anomaly-check.js';
 
@@ -20,11 +22,16 @@ export interface EngineOptions {
 export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
   const rootNodes: Node[] = [];
   const buffer = new Map<Node, Tensor>();
-  const userGrads = new Set<Tensor>(rootGrads);
+  // How many times each gradient's storage was handed to a node in this pass. A leaf keeps a
+  // gradient as its .grad only if nothing else received that storage (add passes the same tensor
+  // to both inputs); otherwise it keeps a copy, so that .grad tensors never alias each other or the
+  // caller's gradients. Root gradients start at 2: they belong to the caller.
+  const handed = new Map<Storage, number>();
   for (let i = 0; i < roots.length; i++) {
     const node = roots[i]!.gradEdge();
     rootNodes.push(node);
-    addGrad(buffer, node, rootGrads[i]!);
+    handed.set(rootGrads[i]!.storage, 2);
+    addGrad(buffer, handed, node, rootGrads[i]!);
   }
 
   // Nodes whose gradient the caller wants back (functional `grad`): keyed by node so that non-leaf
@@ -45,6 +52,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const needed = capture ? reachesCaptured(order, capture) : null;
   const results: (Tensor | null)[] = opts.inputs ? opts.inputs.map(() => null) : [];
 
+  const anomaly = isAnomalyEnabled();
   withGradMode(opts.createGraph, () => {
     for (let k = order.length - 1; k >= 0; k--) {
       const node = order[k]!;
@@ -57,10 +65,10 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (wanted) for (const i of wanted) results[i] = grad;
 
       if (node instanceof AccumulateGrad) {
-        if (capture === null) accumulateInto(node.variable, grad, opts.createGraph, userGrads);
+        if (capture === null) accumulateInto(node.variable, grad, opts.createGraph, handed.get(grad.storage) === 1);
         continue;
       }
-      if (node.retained !== null && capture === null) accumulateInto(node.retained, grad, opts.createGraph, userGrads);
+      if (node.retained !== null && capture === null) accumulateInto(node.retained, grad, opts.createGraph, false);
 
       const fn = node.backwardFn;
       if (fn === null) {
@@ -71,18 +79,20 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       }
       node.checkSavedVersions();
       const needs = node.next.map((n) => n !== null && (needed === null || needed.has(n)));
-      const grads = fn(grad, needs);
+      // In anomaly mode the ops inside a rule are not checked one by one: a NaN they make is
+      // reported below as the backward of this node, which is the op the user wrote.
+      const grads = anomaly ? withAnomalyMode(false, () => fn(grad, needs)) : fn(grad, needs);
       if (!opts.retainGraph) node.release();
       for (let i = 0; i < node.next.length; i++) {
         const next = node.next[i];
         const g = grads[i];
         if (next === null || next === undefined || g === null || g === undefined || !needs[i]) continue;
-        if (isAnomalyEnabled() && isFloating(g.dtype) && hasNonFinite(g)) {
+        if (anomaly && isFloating(g.dtype) && hasNonFinite(g)) {
           throw new AnomalyError(
             `detectAnomaly: the backward of '${node.name}' produced NaN or Inf in the gradient of its input ${i} (shape [${g.shape.join(',')}])`,
           );
         }
-        addGrad(buffer, next, g);
+        addGrad(buffer, handed, next, g);
       }
     }
   });
@@ -97,14 +107,34 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   return results;
 }
 
-function addGrad(buffer: Map<Node, Tensor>, node: Node, g: Tensor): void {
+function addGrad(buffer: Map<Node, Tensor>, handed: Map<Storage, number>, node: Node, g: Tensor): void {
+  handed.set(g.storage, (handed.get(g.storage) ?? 0) + 1);
   const prev = buffer.get(node);
-  buffer.set(node, prev === undefined ? g : prev.add(g));
+  if (prev === undefined) {
+    buffer.set(node, g);
+  } else {
+    const sum = prev.add(g);
+    handed.set(sum.storage, 1);
+    buffer.set(node, sum);
+  }
 }
 
-function accumulateInto(variable: Tensor, g: Tensor, createGraph: boolean, userGrads: Set<Tensor>): void {
-  const incoming = createGraph ? g : userGrads.has(g) ? g.detach().clone() : g.detach();
-  variable.grad = variable.grad === null ? incoming : createGraph ? variable.grad.add(incoming) : variable.grad.detach().add(incoming);
+/**
+ * Adds `g` into `variable.grad`. Without createGraph the result is a plain tensor (computed with
+ * recording off); with it, the sum is recorded so that the gradient can be differentiated again.
+ * `owned`: no one else holds g's storage, so the first gradient can be kept without a copy.
+ */
+function accumulateInto(variable: Tensor, g: Tensor, createGraph: boolean, owned: boolean): void {
+  let next: Tensor;
+  if (variable.grad === null) {
+    const incoming = owned ? g : g.clone();
+    next = createGraph || !incoming.requiresGrad ? incoming : incoming.detach();
+  } else {
+    const sum = variable.grad.add(g);
+    next = createGraph || !sum.requiresGrad ? sum : sum.detach();
+  }
+  // A gradient belongs to its leaf: an enclosing tidy() must not free it.
+  variable.grad = keep(next);
 }
 
 /** Post-order of the nodes reachable from the roots, by an explicit-stack depth-first search. */

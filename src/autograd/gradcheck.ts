@@ -55,9 +55,11 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
   const raise = options.raiseException ?? true;
   checkInputs('gradcheck', inputs);
   const wrt = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
-  const outputs = asList(fn(...inputs)).filter((o) => isFloating(o.dtype));
+  const outputs = asList(fn(...inputs));
 
+  // `o` indexes all outputs (the finite differences below re-run fn and pick output o).
   for (const [o, out] of outputs.entries()) {
+    if (!isFloating(out.dtype)) continue;
     const n = out.numel;
     // Analytical: one vector-Jacobian product per output element.
     const analytical: Float64Array[][] = wrt.map((i) => Array.from({ length: n }, () => new Float64Array(inputs[i]!.numel)));

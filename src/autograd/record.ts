@@ -2,7 +2,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
 import { isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
 import { Node, type BackwardFn } from './node.js';
-import { AnomalyError, hasNonFinite } from './anomaly-check.js';
+import { AnomalyError, INF, NAN, nonFiniteKinds } from './anomaly-check.js';
 
 /**
  * Attaches `out` to the graph when grad mode is on and any input requires a gradient; returns `out`.
@@ -16,7 +16,7 @@ export function record(
   backward: BackwardFn,
   saved: readonly Tensor[] = NONE,
 ): Tensor {
-  if (isAnomalyEnabled()) checkForward(name, out);
+  if (isAnomalyEnabled()) checkForward(name, out, inputs);
   if (!isGradEnabled()) return out;
   let any = false;
   for (let i = 0; i < inputs.length; i++) {
@@ -45,13 +45,27 @@ export function isRecording(...inputs: readonly (Tensor | null | undefined)[]): 
 
 /** For ops with no gradient (comparisons, argmax...): only the anomaly check applies. */
 export function nonDifferentiable(name: string, out: Tensor): Tensor {
-  if (isAnomalyEnabled()) checkForward(name, out);
+  if (isAnomalyEnabled()) checkForward(name, out, NONE);
   return out;
 }
 
-function checkForward(name: string, out: Tensor): void {
-  if (isFloating(out.dtype) && hasNonFinite(out)) {
-    throw new AnomalyError(`detectAnomaly: the forward pass of '${name}' produced NaN or Inf in its output of shape [${out.shape.join(',')}]`);
+/**
+ * Anomaly mode: throws when `out` holds a NaN that no input held, or an Inf where no input held a
+ * NaN or Inf, so the error names the op that produced it, not every op downstream of it (inputs
+ * that carry -Inf on purpose, such as attention masks, pass).
+ */
+function checkForward(name: string, out: Tensor, inputs: readonly (Tensor | null | undefined)[]): void {
+  if (!isFloating(out.dtype)) return;
+  const produced = nonFiniteKinds(out);
+  if (produced === 0) return;
+  let inherited = 0;
+  for (const t of inputs) if (t != null && isFloating(t.dtype)) inherited |= nonFiniteKinds(t);
+  const newNaN = (produced & NAN) !== 0 && (inherited & NAN) === 0;
+  const newInf = (produced & INF) !== 0 && inherited === 0;
+  if (newNaN || newInf) {
+    throw new AnomalyError(
+      `detectAnomaly: the forward pass of '${name}' produced ${newNaN ? 'NaN' : 'Inf'} in its output of shape [${out.shape.join(',')}]`,
+    );
   }
 }
 

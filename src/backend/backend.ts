@@ -66,7 +66,10 @@ export interface Backend {
   assign(dst: View, src: View): void;
 
   unary(op: UnaryOp, x: View, outDtype: DType, param: number): TypedArray;
-  /** `computeDtype` is the promoted dtype both operands are read as; `outDtype` is bool for comparisons. */
+  /**
+   * Operands may have different dtypes (the op has promoted the result type into `outDtype`, which is
+   * bool for comparisons); a backend converts them as it needs.
+   */
   binary(op: BinaryOp, a: View, b: View, outDtype: DType): TypedArray;
   /** `cond ? a : b`; all three broadcast to the output shape. */
   where(cond: View, a: View, b: View, outDtype: DType): TypedArray;
@@ -96,9 +99,17 @@ export interface Backend {
   /** Gradient of avgPool2d: spreads each output gradient over its window, [N, C, H, W]. */
   avgPool2dGrad(g: View, p: Pool2dParams, inputShape: readonly number[]): TypedArray;
 
-  /** out[..i..] = x[..index[..i..] along dim..]; index has the output shape. */
+  /**
+   * out[..i..] = x[..index[..i..] along dim..]; index (int32, validated in range) has the output shape,
+   * which may be smaller than x in any dim but `dim`. A 0-d tensor counts as shape [1].
+   */
   gather(x: View, dim: number, index: View): TypedArray;
-  /** A copy of `base` (contiguous) with src added (or written, when `accumulate` is false) at index along dim. */
+  /**
+   * A contiguous copy of `base` with src added (or written, when `accumulate` is false) at index
+   * along dim. index may be smaller than src and base in any dim but `dim`; only its extent is used.
+   * Without accumulate, writes follow the row-major order of index, so the last duplicate wins.
+   * Accumulating into bool is a logical or; int32 wraps around.
+   */
   scatter(base: View, dim: number, index: View, src: View, accumulate: boolean): TypedArray;
 
   /** Softmax or log-softmax along `dim`, computed stably (max subtracted). */

@@ -34,7 +34,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   const out = binaryKernel('mul', x, y, dtype);
   if (!isRecording(x, y)) return record('mul', out, [x, y], NO_GRAD);
   // Save only what the rule reads: d/dx needs y, d/dy needs x.
-  const saved = [...(x.requiresGrad ? [y] : []), ...(y.requiresGrad ? [x] : [])];
+  const saved = x.requiresGrad ? (y.requiresGrad ? [y, x] : [y]) : [x];
   return record(
     'mul',
     out,

@@ -10,6 +10,7 @@ import { broadcastShapes, formatShape, numelOf, shapesEqual } from '../tensor/sh
 import type { BinaryOp, ReduceOp, UnaryOp } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/record.js';
+import { zerosLike } from '../tensor/creation.js';
 import { broadcastView, describe, fromData, scalarTensor, type TensorLike } from './util.js';
 
 /** Turns both operands into tensors of their promoted dtype's category (scalars become 0-d). */
@@ -83,28 +84,39 @@ export function embedGrad(g: Tensor, inShape: readonly number[], applyView: (t: 
   return record('embed', out, [g], (gg) => [applyView(gg)]);
 }
 
-/** Writes `compute()` (the out-of-place result) into `self`; `name` is used in errors. */
-export function inPlace(name: string, self: Tensor, compute: () => Tensor): Tensor {
-  if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
+/**
+ * Writes the out-of-place result `compute(src)` into `self`; `name` is used in errors. Under autograd
+ * the tensor takes the result's place in the graph; when the new values do not depend on the graph
+ * (fill_, copy_ of a constant) it stays in it with a zero gradient to its history, as in PyTorch.
+ * `readsSelf`: the result's backward reads the old values of `self` (mul_ by a tensor that requires
+ * grad), so they are computed from a copy, `src`, which the write does not touch.
+ */
+export function inPlace(name: string, self: Tensor, compute: (src: Tensor) => Tensor, readsSelf = false): Tensor {
+  const grad = isGradEnabled();
+  if (grad && self.requiresGrad && self.isLeaf) {
     throw new Error(`${name}: a leaf tensor that requires grad cannot be modified in place; wrap the update in noGrad() or clone() it first`);
   }
-  let result = compute();
+  let result = compute(grad && readsSelf ? self.clone() : self);
   if (!shapesEqual(result.shape, self.shape)) {
     throw new Error(`${name}: the result has shape ${formatShape(result.shape)}, which does not fit the tensor's shape ${formatShape(self.shape)}`);
   }
   if (!canCast(result.dtype, self.dtype)) {
     throw new Error(`${name}: a ${result.dtype} result cannot be written into a ${self.dtype} tensor in place`);
   }
-  const recording = isGradEnabled() && result.requiresGrad;
-  if (recording && self.base !== null) {
+  const recording = grad && result.requiresGrad;
+  if ((recording || (grad && self.requiresGrad)) && self.base !== null) {
     throw new Error(`${name}: in-place modification of a view is not differentiable here (shape ${formatShape(self.shape)}); clone() the view first`);
   }
   if (recording && result.dtype !== self.dtype) result = result.to(self.dtype);
   backend().assign(self, result);
+  if (recording) {
+    // A leaf result (copy_ of a leaf) gets an identity node, so that gradients reach the leaf.
+    if (result.gradFn !== null) self.setGradFn(result.gradFn);
+    else record(name, self, [result], (g) => [g]);
+  } else if (grad && self.requiresGrad) {
+    record(name, self, [self], (g) => [zerosLike(g)]);
+  }
   self.storage.version++;
-  if (recording) self.setGradFn(result.gradFn!);
-  // The new values do not depend on the graph: the tensor leaves it, as after PyTorch's fill_.
-  else if (isGradEnabled() && self.requiresGrad) self.detach_();
   return self;
 }
 

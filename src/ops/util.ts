@@ -18,7 +18,7 @@ export function fromData(data: TypedArray, shape: readonly number[], dtype: DTyp
 /** A 0-d tensor holding `value` as `dtype`. */
 export function scalarTensor(value: Scalar, dtype: DType): Tensor {
   const data = allocArray(dtype, 1);
-  data[0] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  data[0] = typeof value === 'boolean' ? (value ? 1 : 0) : dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
   return fromData(data, [], dtype);
 }
 

@@ -3,16 +3,15 @@
  * the backward of a view that selects part of its input embeds the gradient into zeros.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { contiguousStrides, formatShape, normalizeDim, numelOf, shapesEqual } from '../tensor/shape.js';
+import { contiguousStrides, formatShape, normalizeDim, normalizeDims, numelOf, shapesEqual } from '../tensor/shape.js';
 import { record } from '../autograd/record.js';
 import { backend } from '../backend/registry.js';
 import { embedGrad, inferShape } from './support.js';
-import { fromData, sumToShape } from './util.js';
+import { checkTensor, fromData, sumToShape } from './util.js';
 
 function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   return new Tensor(x.storage, shape, strides, offset, x.base ?? x);
 }
-
 
 /** Strides that let `newShape` view the same memory, or null when a copy is needed. */
 function viewStrides(oldShape: readonly number[], oldStrides: readonly number[], newShape: readonly number[]): number[] | null {
@@ -70,16 +69,19 @@ function reshapeResult(x: Tensor, shape: number[], strides: number[]): Tensor {
 
 /** A contiguous tensor with the same values (the input itself when already contiguous). */
 export function contiguous(x: Tensor): Tensor {
+  checkTensor('contiguous', x);
   if (x.isContiguous()) return x;
   return clone(x);
 }
 
 /** A copy with its own storage; differentiable (the gradient passes through). */
 export function clone(x: Tensor): Tensor {
+  checkTensor('clone', x);
   const out = fromData(backend().copy(x, x.dtype), x.shape, x.dtype);
   return record('clone', out, [x], (g) => [g]);
 }
 
+/** Swaps two dims (a view). `transpose(x, 0, 1)` of a [2,3] matrix is its [3,2] transpose. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const nd = x.ndim;
   const a = normalizeDim('transpose', dim0, nd);
@@ -92,6 +94,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return record('transpose', makeView(x, shape, strides, x.offset), [x], (g) => [g.transpose(a, b)]);
 }
 
+/** Reorders all dims (a view): dim i of the result is dim `dims[i]` of x. `permute(zeros([2,3,4]), [2,0,1])` is [4,2,3]. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const nd = x.ndim;
   if (dims.length !== nd) throw new Error(`permute: got ${dims.length} dims [${dims}] for a tensor of shape ${formatShape(x.shape)}`);
@@ -108,6 +111,9 @@ export function movedim(x: Tensor, source: number | readonly number[], destinati
   const src = (typeof source === 'number' ? [source] : source).map((d) => normalizeDim('movedim', d, x.ndim));
   const dst = (typeof destination === 'number' ? [destination] : destination).map((d) => normalizeDim('movedim', d, x.ndim));
   if (src.length !== dst.length) throw new Error(`movedim: source [${src}] and destination [${dst}] differ in length`);
+  if (new Set(src).size !== src.length) throw new Error(`movedim: source [${src}] repeats a dimension`);
+  if (new Set(dst).size !== dst.length) throw new Error(`movedim: destination [${dst}] repeats a dimension`);
+  if (x.ndim === 0) return permute(x, []);
   const perm = new Array<number>(x.ndim).fill(-1);
   src.forEach((s, i) => (perm[dst[i]!] = s));
   const rest = Array.from({ length: x.ndim }, (_, i) => i).filter((d) => !src.includes(d));
@@ -118,6 +124,7 @@ export function movedim(x: Tensor, source: number | readonly number[], destinati
 
 /** Elements start..start+length-1 along `dim`. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (x.ndim === 0) throw new Error('narrow: cannot narrow a 0-d tensor');
   const d = normalizeDim('narrow', dim, x.ndim);
   const size = x.shape[d]!;
   const s = start < 0 ? start + size : start;
@@ -132,8 +139,12 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * and end count from the end, and out-of-range bounds are clamped as in Python.
  */
 export function slice(x: Tensor, dim: number, start = 0, end: number = Infinity, step = 1): Tensor {
+  if (x.ndim === 0) throw new Error('slice: cannot slice a 0-d tensor');
   const d = normalizeDim('slice', dim, x.ndim);
   if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: step must be a positive integer, got ${step}`);
+  // Infinite bounds are allowed (they clamp like Python's missing bounds); fractional ones are not.
+  const bound = (v: number) => Number.isInteger(v) || v === Infinity || v === -Infinity;
+  if (!bound(start) || !bound(end)) throw new Error(`slice: start ${start} and end ${end} must be integers`);
   const size = x.shape[d]!;
   const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
   const s = clamp(start);
@@ -150,10 +161,10 @@ export function slice(x: Tensor, dim: number, start = 0, end: number = Infinity,
 
 /** The slice at `index` along `dim`, with that dim removed. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.ndim === 0) throw new Error('select: cannot select from a 0-d tensor');
   const d = normalizeDim('select', dim, x.ndim);
   const size = x.shape[d]!;
   const i = index < 0 ? index + size : index;
-  if (x.ndim === 0) throw new Error('select: cannot select from a 0-d tensor');
   if (!Number.isInteger(i) || i < 0 || i >= size) {
     throw new Error(`select: index ${index} is out of range for dim ${d} of size ${size} (shape ${formatShape(x.shape)})`);
   }
@@ -164,7 +175,6 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return record('select', out, [x], (g) => [embedGrad(g, inShape, (t) => select(t, d, i))]);
 }
 
-
 /** Broadcasts to `shape` without copying (size-1 dims get stride 0); -1 keeps a size. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const n = shape.length;
@@ -174,6 +184,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const strides = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const target = shape[i]!;
+    if (!Number.isInteger(target) || target < -1) throw new Error(`expand: invalid size ${target} in shape ${formatShape(shape)}`);
     const own = i < lead ? 1 : x.shape[i - lead]!;
     if (target === -1) {
       if (i < lead) throw new Error(`expand: -1 is not allowed for a new leading dimension (shape ${formatShape(shape)})`);
@@ -189,12 +200,8 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Removes size-1 dims (all of them, or the given ones when they have size 1). */
 export function squeeze(x: Tensor, dims?: number | readonly number[]): Tensor {
-  let drop: number[];
-  if (dims === undefined) drop = x.shape.map((s, i) => (s === 1 ? i : -1)).filter((i) => i >= 0);
-  else {
-    const list = typeof dims === 'number' ? [dims] : dims;
-    drop = list.map((d) => normalizeDim('squeeze', d, x.ndim)).filter((d) => x.shape[d] === 1);
-  }
+  // Named dims whose size is not 1 are left alone, as in PyTorch.
+  const drop = normalizeDims('squeeze', dims, x.ndim).filter((d) => x.shape[d] === 1);
   if (drop.length === 0) return x;
   const shape = x.shape.filter((_, i) => !drop.includes(i));
   const strides = x.strides.filter((_, i) => !drop.includes(i));
@@ -215,9 +222,9 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Merges dims startDim..endDim into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim);
   const e = normalizeDim('flatten', endDim, x.ndim);
+  if (x.ndim === 0) return reshape(x, [1]);
   if (s > e) throw new Error(`flatten: startDim ${startDim} comes after endDim ${endDim} for shape ${formatShape(x.shape)}`);
   const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
   return reshape(x, shape);
@@ -225,6 +232,9 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Splits `dim` into `sizes` (one may be -1). */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  if (x.ndim === 0) throw new Error('unflatten: cannot unflatten a 0-d tensor');
+  if (sizes.length === 0) throw new Error('unflatten: sizes must be non-empty');
+  if (sizes.filter((v) => v === -1).length > 1) throw new Error(`unflatten: only one size can be -1, got [${sizes}]`);
   const d = normalizeDim('unflatten', dim, x.ndim);
   const known = sizes.filter((v) => v !== -1).reduce((a, b) => a * b, 1);
   const resolved = sizes.map((v) => (v === -1 ? x.shape[d]! / known : v));

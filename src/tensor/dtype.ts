@@ -6,7 +6,8 @@
  * numbers) only raise the result's category, never its width within a category: a float32 tensor
  * times a float64 0-d tensor stays float32, an int32 tensor plus 2.5 becomes float32 (the default
  * float type), an int32 tensor plus 2 stays int32. JS has no separate integer literal, so a JS number
- * counts as an integer scalar when `Number.isInteger` holds, otherwise as a float scalar.
+ * counts as an integer scalar when `Number.isInteger` holds (and int32 can hold it), otherwise as a
+ * float scalar. docs/dtypes.md has the full table.
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type FloatDType = 'float32' | 'float64';
@@ -57,10 +58,14 @@ export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-/** The dtype a JS scalar takes on its own. */
+/**
+ * The dtype a JS scalar takes on its own: bool for booleans, int32 for integers that int32 can hold,
+ * the default float type otherwise. An integer beyond the int32 range (2 ** 31, 1e10) counts as a
+ * float: it cannot be an int32 value, and wrapping it silently would change its sign or size.
+ */
 export function scalarDType(x: number | boolean): DType {
   if (typeof x === 'boolean') return 'bool';
-  return Number.isInteger(x) ? 'int32' : DEFAULT_FLOAT;
+  return Number.isInteger(x) && x >= -2147483648 && x <= 2147483647 ? 'int32' : DEFAULT_FLOAT;
 }
 
 /** An operand of a type-promoting op: a tensor's dtype and rank, or a JS scalar. */
@@ -103,4 +108,32 @@ export function toFloating(dtype: DType): FloatDType {
 /** Whether a value of dtype `from` may be written into a tensor of dtype `to` by an in-place op. */
 export function canCast(from: DType, to: DType): boolean {
   return CATEGORY[from] <= CATEGORY[to];
+}
+
+/**
+ * A number converted to int32 by truncation toward zero. Out-of-range values saturate and NaN becomes
+ * 0: PyTorch leaves these undefined (x86 CPUs give -2^31, CUDA saturates); Tessera defines them so
+ * that every backend agrees. See docs/dtypes.md.
+ */
+export function toInt32(x: number): number {
+  if (x >= -2147483648 && x <= 2147483647) return Math.trunc(x) | 0;
+  if (Number.isNaN(x)) return 0;
+  return x > 0 ? 2147483647 : -2147483648;
+}
+
+/**
+ * The value `x` takes when stored as `dtype`, by `to()`'s rules: bool is x != 0 (NaN is true), int32
+ * as `toInt32`, float32 rounds to nearest.
+ */
+export function castValue(x: number, dtype: DType): number {
+  switch (dtype) {
+    case 'bool':
+      return x !== 0 ? 1 : 0;
+    case 'int32':
+      return toInt32(x);
+    case 'float32':
+      return Math.fround(x);
+    default:
+      return x;
+  }
 }

@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from './dtype.js';
+import { trackStorage } from './scope.js';
 
 /**
  * A flat buffer shared by a tensor and all its views. The version counter lives here, so that an
@@ -14,6 +15,7 @@ export class Storage {
   constructor(data: TypedArray, dtype: DType) {
     this.data = data;
     this.dtype = dtype;
+    trackStorage(this);
   }
 
   /** Drops the buffer early; the tensor errors if used afterwards. */

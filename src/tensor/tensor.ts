@@ -12,7 +12,6 @@ import * as ops from '../ops/index.js';
 import type { Dims } from '../ops/reduce.js';
 import type { TensorLike } from '../ops/util.js';
 import { formatTensor } from './format.js';
-import { trackTensor } from './scope.js';
 import { backward, type BackwardOptions } from '../autograd/functional.js';
 
 export class Tensor {
@@ -37,7 +36,6 @@ export class Tensor {
     this.offset = offset;
     this.dtype = storage.dtype;
     this.base = base;
-    trackTensor(this);
   }
 
   // ---- layout ---------------------------------------------------------------------------------
@@ -88,7 +86,9 @@ export class Tensor {
   }
   /** The values as a new flat typed array in row-major order. */
   toArray(): TypedArray {
-    return ops.contiguous(this).data.slice(0) as TypedArray;
+    const flat = ops.contiguous(this);
+    // A contiguous view may start at an offset in a larger storage: copy only its own elements.
+    return flat.data.slice(flat.offset, flat.offset + flat.numel) as TypedArray;
   }
   /** The values as nested JS arrays (numbers, or booleans for bool tensors). */
   tolist(): unknown {
@@ -361,6 +361,28 @@ export class Tensor {
   any(dims?: Dims, keepdim?: boolean): Tensor {
     return ops.any(this, dims, keepdim);
   }
+  prod(dims?: Dims, keepdim?: boolean): Tensor { return ops.prod(this, dims, keepdim); }
+  amax(dims?: Dims, keepdim?: boolean): Tensor { return ops.amax(this, dims, keepdim); }
+  amin(dims?: Dims, keepdim?: boolean): Tensor { return ops.amin(this, dims, keepdim); }
+  /** `max()`: the largest value; `max(dim, keepdim?)`: `{ values, indices }`; `max(other)`: `maximum`. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): import('../ops/reduce.js').ValuesIndices;
+  max(other: Tensor): Tensor;
+  max(dimOrOther?: number | Tensor, keepdim?: boolean): Tensor | import('../ops/reduce.js').ValuesIndices {
+    if (dimOrOther === undefined) return ops.max(this);
+    return typeof dimOrOther === 'number' ? ops.max(this, dimOrOther, keepdim) : ops.max(this, dimOrOther);
+  }
+  /** `min()`: the smallest value; `min(dim, keepdim?)`: `{ values, indices }`; `min(other)`: `minimum`. */
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): import('../ops/reduce.js').ValuesIndices;
+  min(other: Tensor): Tensor;
+  min(dimOrOther?: number | Tensor, keepdim?: boolean): Tensor | import('../ops/reduce.js').ValuesIndices {
+    if (dimOrOther === undefined) return ops.min(this);
+    return typeof dimOrOther === 'number' ? ops.min(this, dimOrOther, keepdim) : ops.min(this, dimOrOther);
+  }
+  argmax(dim?: number | null, keepdim?: boolean): Tensor { return ops.argmax(this, dim, keepdim); }
+  argmin(dim?: number | null, keepdim?: boolean): Tensor { return ops.argmin(this, dim, keepdim); }
+  countNonzero(dims?: Dims, keepdim?: boolean): Tensor { return ops.countNonzero(this, dims, keepdim); }
 
   // ---- linear algebra (ops/linalg.ts) ---------------------------------------------------------
 
@@ -410,11 +432,59 @@ export class Tensor {
 
   // ---- more reductions, scans (ops/reduce.ts, ops/scan.ts) -------------------------------------
 
+  /** Variance over `dims`; options `{ correction = 1, keepdim = false }` (or `unbiased`). */
+  var(dims?: Dims, options?: import('../ops/reduce.js').VarOptions): Tensor { return ops.var(this, dims, options); }
+  std(dims?: Dims, options?: import('../ops/reduce.js').VarOptions): Tensor { return ops.std(this, dims, options); }
+  varMean(dims?: Dims, options?: import('../ops/reduce.js').VarOptions): [Tensor, Tensor] { return ops.varMean(this, dims, options); }
+  stdMean(dims?: Dims, options?: import('../ops/reduce.js').VarOptions): [Tensor, Tensor] { return ops.stdMean(this, dims, options); }
+  logsumexp(dims?: Dims, keepdim?: boolean): Tensor { return ops.logsumexp(this, dims, keepdim); }
+  norm(p?: import('../ops/reduce.js').NormOrder, dims?: Dims, keepdim?: boolean): Tensor { return ops.norm(this, p, dims, keepdim); }
+  cumsum(dim: number): Tensor { return ops.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return ops.cumprod(this, dim); }
+  logcumsumexp(dim: number): Tensor { return ops.logcumsumexp(this, dim); }
+
   // ---- shape ops (ops/shape.ts) ---------------------------------------------------------------
+
+  split(splitSizeOrSections: number | readonly number[], dim?: number): Tensor[] { return ops.split(this, splitSizeOrSections, dim); }
+  chunk(chunks: number, dim?: number): Tensor[] { return ops.chunk(this, chunks, dim); }
+  unbind(dim?: number): Tensor[] { return ops.unbind(this, dim); }
+  repeat(...repeats: (number | readonly number[])[]): Tensor { return ops.repeat(this, ...repeats); }
+  tile(...reps: (number | readonly number[])[]): Tensor { return ops.tile(this, ...reps); }
+  flip(...dims: (number | readonly number[])[]): Tensor { return ops.flip(this, flatShape(dims)); }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return ops.roll(this, shifts, dims); }
+  tril(diagonal?: number): Tensor { return ops.tril(this, diagonal); }
+  triu(diagonal?: number): Tensor { return ops.triu(this, diagonal); }
 
   // ---- indexing, sorting (ops/indexing.ts, ops/sort.ts) ---------------------------------------
 
+  /** `x[...indices]` with PyTorch's rules: numbers, null (`:`), slices, '...', int32 and bool tensors. */
+  index(...indices: ops.IndexItem[]): Tensor { return ops.index(this, ...indices); }
+  indexPut(indices: readonly ops.IndexItem[], values: Tensor | number | boolean, accumulate?: boolean): Tensor { return ops.indexPut(this, indices, values, accumulate); }
+  indexPut_(indices: readonly ops.IndexItem[], values: Tensor | number | boolean, accumulate?: boolean): this { return ops.indexPut_(this, indices, values, accumulate) as this; }
+  gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return ops.scatter(this, dim, index, src); }
+  scatter_(dim: number, index: Tensor, src: Tensor | number): this { return ops.scatter_(this, dim, index, src) as this; }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, dim, index, src); }
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return ops.scatterAdd_(this, dim, index, src) as this; }
+  indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
+  indexAdd(dim: number, index: Tensor, src: Tensor, alpha?: number): Tensor { return ops.indexAdd(this, dim, index, src, alpha); }
+  indexAdd_(dim: number, index: Tensor, src: Tensor, alpha?: number): this { return ops.indexAdd_(this, dim, index, src, alpha) as this; }
+  maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return ops.maskedFill(this, mask, value); }
+  maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return ops.maskedFill_(this, mask, value) as this; }
+  maskedSelect(mask: Tensor): Tensor { return ops.maskedSelect(this, mask); }
+  take(index: Tensor): Tensor { return ops.take(this, index); }
+  nonzero(): Tensor { return ops.nonzero(this); }
+  argwhere(): Tensor { return ops.argwhere(this); }
+  sort(dim?: number, descending?: boolean): ops.ValuesIndices { return ops.sort(this, dim, descending); }
+  argsort(dim?: number, descending?: boolean): Tensor { return ops.argsort(this, dim, descending); }
+  msort(): Tensor { return ops.msort(this); }
+  topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): ops.ValuesIndices { return ops.topk(this, k, dim, largest, sorted); }
+  kthvalue(k: number, dim?: number, keepdim?: boolean): ops.ValuesIndices { return ops.kthvalue(this, k, dim, keepdim); }
+
   // ---- nn primitives (ops/nn/*.ts) ------------------------------------------------------------
+
+  softmax(dim: number, options?: ops.SoftmaxOptions): Tensor { return ops.softmax(this, dim, options); }
+  logSoftmax(dim: number, options?: ops.SoftmaxOptions): Tensor { return ops.logSoftmax(this, dim, options); }
 }
 
 function flatShape(args: readonly (number | readonly number[])[]): number[] {

@@ -1,9 +1,9 @@
 /** Reference elementwise kernels: one scalar function per op, one strided loop for all of them. */
 import type { DType, TypedArray } from '../../tensor/dtype.js';
-import { allocArray } from '../../tensor/dtype.js';
+import { allocArray, toInt32 } from '../../tensor/dtype.js';
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
 import { viewOffsets } from './strided.js';
-import { erf, remainder, roundHalfEven, SELU_ALPHA, SELU_SCALE, sigmoid, softplus, SQRT_2_OVER_PI } from './math.js';
+import { erf, floorDivide, intPow, pow, remainder, roundHalfEven, SELU_ALPHA, SELU_SCALE, sigmoid, softplus, SQRT_2_OVER_PI } from './math.js';
 
 type UnaryFn = (x: number, p: number) => number;
 type BinaryFn = (a: number, b: number) => number;
@@ -12,6 +12,7 @@ type BinaryFn = (a: number, b: number) => number;
 export const UNARY: { [K in UnaryOp]: UnaryFn } = {
   neg: (x) => -x,
   abs: Math.abs,
+  // NaN stays NaN (as in NumPy; PyTorch's CPU kernel gives 0, pytorch/pytorch#41245).
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
   exp: Math.exp,
   expm1: Math.expm1,
@@ -42,7 +43,8 @@ export const UNARY: { [K in UnaryOp]: UnaryFn } = {
   gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
   geluTanh: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
   silu: (x) => x * sigmoid(x),
-  softplus,
+  // Linear above 20 exactly, as PyTorch's default threshold makes it.
+  softplus: (x) => (x > 20 ? x : softplus(x)),
   mish: (x) => x * Math.tanh(softplus(x)),
   erf,
   floor: Math.floor,
@@ -53,7 +55,7 @@ export const UNARY: { [K in UnaryOp]: UnaryFn } = {
   isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
   isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
   logicalNot: (x) => (x === 0 ? 1 : 0),
-  powScalar: (x, p) => Math.pow(x, p),
+  powScalar: (x, p) => pow(x, p),
 };
 
 /** Every binary op's scalar definition (comparisons return 0/1). */
@@ -62,11 +64,11 @@ export const BINARY: { [K in BinaryOp]: BinaryFn } = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  pow,
   maximum: (a, b) => (a > b || Number.isNaN(a) ? a : Number.isNaN(b) ? b : a === b ? a : b),
   minimum: (a, b) => (a < b || Number.isNaN(a) ? a : Number.isNaN(b) ? b : a === b ? a : b),
   remainder,
-  floorDivide: (a, b) => Math.floor(a / b),
+  floorDivide,
   atan2: Math.atan2,
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
@@ -85,18 +87,40 @@ function numel(shape: readonly number[]): number {
   return n;
 }
 
-/** Integer results: division by zero and overflow follow two's complement, as in C. */
+/**
+ * Integer results wrap on overflow (two's complement, as PyTorch's integer types do): storing into an
+ * Int32Array wraps any exact result, so only ops whose double result can be inexact (beyond 2^53) need
+ * their own integer form. Division by zero gives 0 (ops are expected to reject it first).
+ */
 function intBinary(op: BinaryOp, f: BinaryFn): BinaryFn {
   if (op === 'floorDivide') return (a, b) => (b === 0 ? 0 : Math.floor(a / b));
   if (op === 'remainder') return (a, b) => (b === 0 ? 0 : remainder(a, b));
   if (op === 'mul') return Math.imul;
+  if (op === 'pow') return intPow;
+  return f;
+}
+
+/** Same for unary ops with int32 results. */
+function intUnary(op: UnaryOp, f: UnaryFn): UnaryFn {
+  if (op === 'square') return (x) => Math.imul(x, x);
+  if (op === 'powScalar') return intPow;
+  return f;
+}
+
+const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor']);
+
+/** The scalar function for `op` writing into `outDtype`: bool results of arithmetic (True + True) are x != 0. */
+function binaryFn(op: BinaryOp, outDtype: DType): BinaryFn {
+  const f = BINARY[op];
+  if (outDtype === 'int32') return intBinary(op, f);
+  if (outDtype === 'bool' && !COMPARISONS.has(op)) return (a, b) => (f(a, b) !== 0 ? 1 : 0);
   return f;
 }
 
 export function unary(op: UnaryOp, x: View, outDtype: DType, param: number): TypedArray {
   const n = numel(x.shape);
   const out = allocArray(outDtype, n);
-  const f = UNARY[op];
+  const f = outDtype === 'int32' ? intUnary(op, UNARY[op]) : UNARY[op];
   const src = x.data;
   const ox = viewOffsets(x);
   if (ox === null) {
@@ -111,7 +135,7 @@ export function unary(op: UnaryOp, x: View, outDtype: DType, param: number): Typ
 export function binary(op: BinaryOp, a: View, b: View, outDtype: DType): TypedArray {
   const n = numel(a.shape);
   const out = allocArray(outDtype, n);
-  const f = outDtype === 'int32' ? intBinary(op, BINARY[op]) : BINARY[op];
+  const f = binaryFn(op, outDtype);
   const da = a.data;
   const db = b.data;
   const oa = viewOffsets(a);
@@ -141,10 +165,14 @@ export function where(cond: View, a: View, b: View, outDtype: DType): TypedArray
   return out;
 }
 
-/** Converts one value for storage in `dtype` the way PyTorch casts: bool is x != 0, int truncates. */
+/**
+ * Converts one value for storage in `dtype` by `castValue`'s rules (tensor/dtype.ts): bool is x != 0,
+ * int32 truncates toward zero (saturating, NaN to 0). Floating targets need nothing: typed array
+ * stores round to nearest.
+ */
 function caster(dtype: DType): ((x: number) => number) | null {
   if (dtype === 'bool') return (x) => (x !== 0 ? 1 : 0);
-  if (dtype === 'int32') return (x) => (Number.isFinite(x) ? Math.trunc(x) | 0 : 0);
+  if (dtype === 'int32') return toInt32;
   return null;
 }
 

@@ -1,6 +1,6 @@
 /** Reference reductions and scans: move the reduced dims last, then fold each run of elements. */
 import type { DType, TypedArray } from '../../tensor/dtype.js';
-import { allocArray } from '../../tensor/dtype.js';
+import { allocArray, isFloating } from '../../tensor/dtype.js';
 import type { ReduceOp, View } from '../backend.js';
 import { contiguousOffsetsWithDimLast, offsetsWithDimsLast } from './strided.js';
 
@@ -19,8 +19,12 @@ const FOLDS: { [K in ReduceOp]: Fold } = {
 export function reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): TypedArray {
   const { offsets, outer, inner } = offsetsWithDimsLast(x, dims);
   const out = allocArray(outDtype, outer);
-  const { init, step } = FOLDS[op];
   const src = x.data;
+  if (op === 'sum' && isFloating(outDtype)) {
+    compensatedSums(src, offsets, outer, inner, out);
+    return out;
+  }
+  const { init, step } = FOLDS[op];
   let k = 0;
   for (let o = 0; o < outer; o++) {
     let acc = init;
@@ -28,6 +32,27 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype:
     out[o] = acc;
   }
   return out;
+}
+
+/**
+ * Neumaier's compensated summation: the rounding error of each addition is carried separately and
+ * added back at the end, so a float64 sum is accurate to about one rounding whatever the length and
+ * order (the oracle should be no less accurate than a native pairwise sum).
+ */
+function compensatedSums(src: TypedArray, offsets: Int32Array, outer: number, inner: number, out: TypedArray): void {
+  let k = 0;
+  for (let o = 0; o < outer; o++) {
+    let s = 0;
+    let c = 0;
+    for (let j = 0; j < inner; j++) {
+      const v = src[offsets[k++]!]!;
+      const t = s + v;
+      c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+      s = t;
+    }
+    // Once the sum is infinite or NaN the correction term is meaningless (inf - inf).
+    out[o] = Number.isFinite(s) ? s + c : s;
+  }
 }
 
 export function argReduce(op: 'argmax' | 'argmin', x: View, dim: number): Int32Array {
