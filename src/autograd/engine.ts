@@ -85,8 +85,10 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (!opts.retainGraph) node.release();
       for (let i = 0; i < node.next.length; i++) {
         const next = node.next[i];
-        const g = grads[i];
+        let g = grads[i];
         if (next === null || next === undefined || g === null || g === undefined || !needs[i]) continue;
+        const dtype = node.inputDtypes[i];
+        if (dtype != null && g.dtype !== dtype) g = g.to(dtype);
         if (anomaly && isFloating(g.dtype) && hasNonFinite(g)) {
           throw new AnomalyError(
             `detectAnomaly: the backward of '${node.name}' produced NaN or Inf in the gradient of its input ${i} (shape [${g.shape.join(',')}])`,

@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
 
 /**
  * Computes the gradients of an op's inputs from the gradient of its output. Written with ordinary
@@ -18,10 +19,22 @@ export class Node {
   savedVersions: readonly number[] | null;
   /** The output tensor, kept only when the user asked for its gradient with `retainGrad()`. */
   retained: Tensor | null = null;
+  /**
+   * Per input: its dtype, so that the engine can hand each input a gradient of its own dtype when
+   * the op promoted mixed dtypes (a float32 leaf times a float64 tensor gets a float32 gradient).
+   */
+  readonly inputDtypes: readonly (DType | null)[];
 
-  constructor(name: string, next: readonly (Node | null)[], backwardFn: BackwardFn | null, saved: readonly Tensor[]) {
+  constructor(
+    name: string,
+    next: readonly (Node | null)[],
+    backwardFn: BackwardFn | null,
+    saved: readonly Tensor[],
+    inputDtypes: readonly (DType | null)[] = [],
+  ) {
     this.name = name;
     this.next = next;
+    this.inputDtypes = inputDtypes;
     this.backwardFn = backwardFn;
     this.saved = saved;
     this.savedVersions = saved.length === 0 ? EMPTY : saved.map((t) => t.storage.version);

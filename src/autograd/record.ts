@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-import { isFloating } from '../tensor/dtype.js';
+import { isFloating, type DType } from '../tensor/dtype.js';
 import { isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
 import { Node, type BackwardFn } from './node.js';
 import { AnomalyError, INF, NAN, nonFiniteKinds } from './anomaly-check.js';
@@ -28,11 +28,14 @@ export function record(
   }
   if (!any) return out;
   const next = new Array<Node | null>(inputs.length);
+  const dtypes = new Array<DType | null>(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i];
-    next[i] = t != null && t.requiresGrad ? t.gradEdge() : null;
+    const needs = t != null && t.requiresGrad;
+    next[i] = needs ? t.gradEdge() : null;
+    dtypes[i] = needs ? t.dtype : null;
   }
-  out.setGradFn(new Node(name, next, backward, saved));
+  out.setGradFn(new Node(name, next, backward, saved, dtypes));
   return out;
 }
 

@@ -76,7 +76,7 @@ export interface Backend {
 
   /** `dims` sorted and unique; the output has x's shape with those dims set to 1. */
   reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): TypedArray;
-  /** Index (int32) of the max/min along `dim`; first occurrence wins; NaN counts as the max. */
+  /** Index (int32) of the max/min along `dim`; first occurrence wins; a NaN wins over any number (both ops). */
   argReduce(op: 'argmax' | 'argmin', x: View, dim: number): Int32Array;
   /** Inclusive prefix sum/product along `dim`, output shaped like x. */
   scan(op: 'cumsum' | 'cumprod', x: View, dim: number, outDtype: DType): TypedArray;

@@ -3,14 +3,11 @@
  * boolean may stand for either operand.
  */
 import { Tensor } from '../tensor/tensor.js';
-import type { DType } from '../tensor/dtype.js';
 import { isFloating, resultType, toFloating } from '../tensor/dtype.js';
-import { broadcastShapes, shapesEqual } from '../tensor/shape.js';
-import type { BinaryOp } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { record, isRecording } from '../autograd/record.js';
 import { binaryKernel, operands } from './support.js';
-import { broadcastView, describe, fromData, scalarTensor, sumToShape, type TensorLike } from './util.js';
+import { fromData, sumToShape, type TensorLike } from './util.js';
 
 
 

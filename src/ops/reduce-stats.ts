@@ -67,12 +67,12 @@ function unkeep(t: Tensor, d: readonly number[], keepdim: boolean): Tensor {
 /**
  * Variance over `dims` (all when omitted), divided by N - correction (default correction 1).
  * Floating inputs only. Computed in two passes (mean first), so it stays accurate for data far
- * from zero. Exported as `var`.
+ * from zero. Exported as `var` (a keyword in JS: `import { var as variance }`, or use `x.var()`).
  *
  * ```ts
- * var_(tensor([1, 2, 3, 4]));                        // 1.6667
- * var_(tensor([1, 2, 3, 4]), null, { correction: 0 }); // 1.25
- * var_(tensor([[1, 2], [3, 5]]), 1, { keepdim: true }); // [[0.5], [2]]
+ * tensor([1, 2, 3, 4]).var();                             // 1.6667
+ * tensor([1, 2, 3, 4]).var(null, { correction: 0 });      // 1.25
+ * tensor([[1, 2], [3, 5]]).var(1, { keepdim: true });     // [[0.5], [2]]
  * ```
  */
 export function var_(x: Tensor, dims?: Dims, options?: VarOptions): Tensor {
@@ -93,7 +93,7 @@ export function std(x: Tensor, dims?: Dims, options?: VarOptions): Tensor {
   return unkeep(root('std', variance, 2), d, keepdim);
 }
 
-/** `[var, mean]` over `dims` in one pass over the mean; options as for `var`. */
+/** `[var, mean]` over `dims`, computing the mean once; options as for `var`. */
 export function varMean(x: Tensor, dims?: Dims, options?: VarOptions): [Tensor, Tensor] {
   const { variance, mu, d, keepdim } = moments('varMean', x, dims, options);
   return [unkeep(variance, d, keepdim), unkeep(mu, d, keepdim)];

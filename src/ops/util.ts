@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
-import { allocArray, isFloating } from '../tensor/dtype.js';
+import { allocArray, castValue, isFloating } from '../tensor/dtype.js';
 import { contiguousStrides, formatShape, shapesEqual } from '../tensor/shape.js';
 import type { View } from '../backend/backend.js';
 
@@ -18,7 +18,7 @@ export function fromData(data: TypedArray, shape: readonly number[], dtype: DTyp
 /** A 0-d tensor holding `value` as `dtype`. */
 export function scalarTensor(value: Scalar, dtype: DType): Tensor {
   const data = allocArray(dtype, 1);
-  data[0] = typeof value === 'boolean' ? (value ? 1 : 0) : dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  data[0] = typeof value === 'boolean' ? (value ? 1 : 0) : castValue(value, dtype);
   return fromData(data, [], dtype);
 }
 

@@ -266,3 +266,13 @@ describe('deep graphs', () => {
     assertClose(y, tensor(expected, { dtype: 'float64' }), { rtol: 1e-9 });
   });
 });
+
+it('each input receives a gradient of its own dtype when an op promoted mixed dtypes', () => {
+  const a = tensor([1, 2], { requiresGrad: true });
+  const b = tensor([3, 4], { dtype: 'float64', requiresGrad: true });
+  a.mul(b).sum().backward();
+  assert.equal(a.grad!.dtype, 'float32');
+  assert.equal(b.grad!.dtype, 'float64');
+  assert.deepEqual(a.grad!.tolist(), [3, 4]);
+  assert.deepEqual(b.grad!.tolist(), [1, 2]);
+});
