@@ -24,6 +24,8 @@ export interface BenchContext {
 
 const BENCHMARKS: Record<string, () => Promise<{ run: (ctx: BenchContext) => Promise<void> | void }>> = {
   overhead: () => import('./overhead.js'),
+  gemm: () => import('./gemm.js'),
+  cnn: () => import('./cnn.js'),
 };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

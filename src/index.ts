@@ -10,6 +10,7 @@
  * ```
  */
 import './backend/js/index.js';
+import './backend/native/index.js';
 
 export { Tensor } from './tensor/tensor.js';
 export type { DType, FloatDType, TypedArray } from './tensor/dtype.js';
@@ -28,5 +29,10 @@ export { Node } from './autograd/node.js';
 
 export type { Backend, View } from './backend/backend.js';
 export { backend, setBackend, listBackends, registerBackend } from './backend/registry.js';
+export { backendInfo, setNumThreads } from './backend/native/info.js';
+export type { BackendInfo } from './backend/native/info.js';
 export { gradcheck, gradgradcheck } from './autograd/gradcheck.js';
+
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';

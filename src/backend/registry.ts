@@ -5,11 +5,19 @@
 import type { Backend } from './backend.js';
 
 const backends = new Map<string, { backend: Backend; priority: number }>();
+/** Backends that exist in this build but could not start (the native addon did not load), and why. */
+const unavailable = new Map<string, string>();
 let active: Backend | null = null;
+let warned = false;
 
 export function registerBackend(backend: Backend, priority = 0): void {
   backends.set(backend.name, { backend, priority });
   active = null;
+}
+
+/** Records that backend `name` could not start, so that asking for it says why. */
+export function markUnavailable(name: string, reason: string): void {
+  unavailable.set(name, reason);
 }
 
 export function listBackends(): string[] {
@@ -18,7 +26,11 @@ export function listBackends(): string[] {
 
 export function setBackend(name: string): void {
   const entry = backends.get(name);
-  if (!entry) throw new Error(`setBackend: unknown backend '${name}' (available: ${listBackends().join(', ')})`);
+  if (!entry) {
+    const why = unavailable.get(name);
+    if (why !== undefined) throw new Error(`setBackend: backend '${name}' is not available: ${why} (available: ${listBackends().join(', ')})`);
+    throw new Error(`setBackend: unknown backend '${name}' (available: ${listBackends().join(', ')})`);
+  }
   active = entry.backend;
 }
 
@@ -29,6 +41,12 @@ export function backend(): Backend {
   if (requested && backends.has(requested)) {
     active = backends.get(requested)!.backend;
   } else {
+    if (requested && !warned) {
+      // Once per process: the library still works, on the best backend that did start.
+      warned = true;
+      const why = unavailable.get(requested) ?? `unknown backend (available: ${listBackends().join(', ')})`;
+      console.warn(`tessera: warning: TESSERA_BACKEND=${requested} is not available (${why}); using the best available backend instead`);
+    }
     let best: { backend: Backend; priority: number } | null = null;
     for (const entry of backends.values()) if (best === null || entry.priority > best.priority) best = entry;
     if (best === null) throw new Error('tessera: no backend is registered');

@@ -9,7 +9,7 @@ import type { UnaryOp } from '../backend/backend.js';
 import { record, nonDifferentiable } from '../autograd/record.js';
 import { unaryKernel } from './support.js';
 import { checkTensor } from './util.js';
-import { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI } from '../backend/js/math.js';
+import { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI } from '../tensor/constants.js';
 
 type Rule = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
 

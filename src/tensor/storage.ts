@@ -22,8 +22,20 @@ export class Storage {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    const data = this.data;
     this.data = EMPTY[this.dtype];
+    if (disposeHook !== null) disposeHook(data);
   }
+}
+
+let disposeHook: ((data: TypedArray) => void) | null = null;
+
+/**
+ * Lets a backend reclaim a disposed storage's buffer at once (the native backend recycles memory
+ * it allocated; it ignores arrays it did not). Backend-neutral: storage knows nothing of the addon.
+ */
+export function setStorageDisposeHook(hook: ((data: TypedArray) => void) | null): void {
+  disposeHook = hook;
 }
 
 const EMPTY: { [K in DType]: TypedArray } = {

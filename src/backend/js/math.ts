@@ -68,9 +68,7 @@ function erfcLarge(x: number): number {
   return e / (Math.sqrt(Math.PI) * f);
 }
 
-export const SELU_ALPHA = 1.6732632423543772848170429916717;
-export const SELU_SCALE = 1.0507009873554804934193349852946;
-export const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+export { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI } from '../../tensor/constants.js';
 
 /** log(1 + e^x), without overflow for large x and without losing small results for very negative x. */
 export function softplus(x: number): number {

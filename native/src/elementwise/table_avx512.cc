@@ -1,0 +1,13 @@
+// The kernel table compiled for the avx512 path (own flags in binding.gyp; chosen only on CPUs that have it).
+#include "elementwise/table.h"
+
+namespace tessera {
+
+#include "elementwise/kernels.inc"
+
+const KernelTable* kernel_table_avx512() {
+  static const KernelTable table = make_table("avx512");
+  return &table;
+}
+
+}  // namespace tessera

@@ -1,0 +1,13 @@
+// The kernel table compiled for the generic path (portable: relies on auto-vectorization).
+#include "elementwise/table.h"
+
+namespace tessera {
+
+#include "elementwise/kernels.inc"
+
+const KernelTable* kernel_table_generic() {
+  static const KernelTable table = make_table("generic");
+  return &table;
+}
+
+}  // namespace tessera

@@ -1,0 +1,171 @@
+/**
+ * Native copy/assign, unary, binary and where against the reference kernels, on every layout of
+ * random shapes (0-d, empty, ones, primes, one big enough for every thread), both float dtypes and
+ * the int32/bool cases with native loops.
+ */
+import { describe, it } from 'node:test';
+import type { Backend, DType, View } from '../../../src/index.js';
+import type { BinaryOp, UnaryOp } from '../../../src/backend/backend.js';
+import { BINARY_OPS, UNARY_OPS } from '../../../src/backend/native/codes.js';
+import { seeded } from '../../helpers.js';
+import { noFallback, assertSame, forEachKernelTable, countAddonCalls, describeView, forcingNative, js, layouts, nativeBackend, randomView, SHAPES, skipReason, valueSource } from './support.js';
+
+const FLOATS: DType[] = ['float32', 'float64'];
+const DTYPES: DType[] = ['float32', 'float64', 'int32', 'bool'];
+
+/** Ops whose native and reference results must agree bit for bit (no rounding differences possible). */
+const EXACT_UNARY = new Set<UnaryOp>(['neg', 'abs', 'sign', 'sqrt', 'square', 'reciprocal', 'relu', 'leakyRelu', 'floor', 'ceil', 'round', 'trunc', 'isnan', 'isfinite', 'isinf', 'logicalNot']);
+const EXACT_BINARY = new Set<BinaryOp>(['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor']);
+const PREDICATES = new Set<UnaryOp>(['isnan', 'isfinite', 'isinf', 'logicalNot']);
+const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor']);
+
+function withNative(name: string, fn: (nb: Backend) => void): void {
+  it(name, (t) => {
+    if (skipReason !== null) return t.skip(skipReason);
+    const nb = nativeBackend();
+    forcingNative(() => forEachKernelTable(() => fn(nb)));
+  });
+}
+
+/** The op's natural parameter (slope, alpha, exponent) for a test. */
+function paramOf(op: UnaryOp): number {
+  if (op === 'leakyRelu') return 0.01;
+  if (op === 'elu') return 1.3;
+  if (op === 'powScalar') return 2.5;
+  return 0;
+}
+
+/** Each layout of each test shape, as views of `dtype` (the big shape only contiguous and scrambled). */
+function* cases(dtype: DType, seed: number, options: { specials?: boolean; scale?: number } = {}): Generator<View> {
+  const rng = seeded(seed);
+  for (const shape of SHAPES) {
+    const big = shape.reduce((a, b) => a * b, 1) > 10000;
+    for (const layout of big ? layouts(shape).slice(0, 2) : layouts(shape)) yield randomView(shape, dtype, rng, valueSource(dtype, rng, options), layout);
+  }
+}
+
+describe('native unary kernels match the reference', () => {
+  for (const op of UNARY_OPS) {
+    withNative(op, (nb) => {
+      for (const dtype of FLOATS) {
+        const outDtype: DType = PREDICATES.has(op) ? 'bool' : dtype;
+        for (const x of cases(dtype, 11)) {
+          const what = `${op} ${dtype} ${describeView(x)}`;
+          assertSame(noFallback(() => nb.unary(op, x, outDtype, paramOf(op))), js.unary(op, x, outDtype, paramOf(op)), outDtype, what, EXACT_UNARY.has(op));
+        }
+      }
+    });
+  }
+  withNative('int32 neg, abs, sign, square and powScalar wrap like the reference', (nb) => {
+    const extremes = [2147483647, -2147483648, 0, -1, 46341, -46341];
+    for (const op of ['neg', 'abs', 'sign', 'square', 'powScalar'] as UnaryOp[]) {
+      for (const x of cases('int32', 5)) {
+        x.data.set(extremes.slice(0, Math.min(extremes.length, x.data.length)));
+        const p = op === 'powScalar' ? 3 : 0;
+        assertSame(noFallback(() => nb.unary(op, x, 'int32', p)), js.unary(op, x, 'int32', p), 'int32', `${op} ${describeView(x)}`, true);
+      }
+    }
+  });
+});
+
+describe('native binary kernels match the reference', () => {
+  for (const op of BINARY_OPS) {
+    withNative(op, (nb) => {
+      for (const dtype of DTYPES) {
+        if (dtype === 'bool' && !COMPARISONS.has(op)) continue;
+        if (dtype === 'int32' && (op === 'div' || op === 'atan2')) continue;
+        const outDtype: DType = COMPARISONS.has(op) ? 'bool' : dtype;
+        const rng = seeded(23);
+        for (const a of cases(dtype, 17)) {
+          // b: the same shape in another layout (broadcast dims included), so every stride mix occurs
+          const b = randomView(a.shape, dtype, rng, valueSource(dtype, rng), { scramble: rng() < 0.5, broadcast: a.shape.length > 1 && rng() < 0.5 ? [1] : [] });
+          const what = `${op} ${dtype} a ${describeView(a)} b ${describeView(b)}`;
+          const exact = EXACT_BINARY.has(op) || dtype === 'int32' || dtype === 'bool';
+          assertSame(noFallback(() => nb.binary(op, a, b, outDtype)), js.binary(op, a, b, outDtype), outDtype, what, exact);
+          assertSame(noFallback(() => nb.binary(op, b, a, outDtype)), js.binary(op, b, a, outDtype), outDtype, `${what} (swapped)`, exact);
+        }
+      }
+    });
+  }
+  withNative('int32 floorDivide and remainder by zero and negative divisors, and overflow', (nb) => {
+    const a: View = { data: Int32Array.from([7, -7, 7, -7, 5, -2147483648, 2147483647, 0]), dtype: 'int32', shape: [8], strides: [1], offset: 0 };
+    const b: View = { data: Int32Array.from([2, 2, -2, -2, 0, -1, 2, 0]), dtype: 'int32', shape: [8], strides: [1], offset: 0 };
+    for (const op of ['floorDivide', 'remainder', 'add', 'sub', 'mul', 'pow', 'maximum', 'minimum'] as BinaryOp[]) {
+      assertSame(noFallback(() => nb.binary(op, a, b, 'int32')), js.binary(op, a, b, 'int32'), 'int32', op, true);
+    }
+  });
+  withNative('mixed-dtype operands fall back to the reference', (nb) => {
+    const a: View = { data: Float32Array.from([1.5, 2, 3]), dtype: 'float32', shape: [3], strides: [1], offset: 0 };
+    const b: View = { data: Int32Array.from([1, 2, 3]), dtype: 'int32', shape: [3], strides: [1], offset: 0 };
+    assertSame(nb.binary('add', a, b, 'float32'), js.binary('add', a, b, 'float32'), 'float32', 'add float32+int32', true);
+  });
+});
+
+describe('native where, copy and assign match the reference', () => {
+  withNative('where', (nb) => {
+    for (const dtype of DTYPES) {
+      const rng = seeded(31);
+      for (const c of cases('bool', 29)) {
+        const a = randomView(c.shape, dtype, rng, valueSource(dtype, rng), { scramble: true });
+        const b = randomView(c.shape, dtype, rng, valueSource(dtype, rng), { flip: c.shape.map((_, i) => i) });
+        assertSame(noFallback(() => nb.where(c, a, b, dtype)), js.where(c, a, b, dtype), dtype, `where ${dtype} ${describeView(c)}`, true);
+      }
+    }
+  });
+  withNative('copy with every dtype cast (NaN, infinities and out-of-range values to int32 and bool)', (nb) => {
+    for (const from of DTYPES) {
+      for (const to of DTYPES) {
+        for (const x of cases(from, 37, { scale: 1e9 })) {
+          assertSame(noFallback(() => nb.copy(x, to)), js.copy(x, to), to, `copy ${from} -> ${to} ${describeView(x)}`, true);
+        }
+      }
+    }
+  });
+  withNative('assign into strided destinations, from broadcast sources, with casts', (nb) => {
+    const rng = seeded(41);
+    for (const from of DTYPES) {
+      for (const to of DTYPES) {
+        for (const shape of SHAPES) {
+          const src = randomView(shape, from, rng, valueSource(from, rng), { broadcast: shape.length > 0 ? [0] : [], scramble: true });
+          const dst = randomView(shape, to, rng, valueSource(to, rng), { scramble: true, flip: shape.length > 1 ? [1] : [] });
+          const expected = { ...dst, data: dst.data.slice() };
+          noFallback(() => nb.assign(dst, src));
+          js.assign(expected, src);
+          assertSame(dst.data, expected.data, to, `assign ${from} -> ${to} ${describeView(dst)}`, true);
+        }
+      }
+    }
+  });
+  withNative('assign from an overlapping view of the destination (x.copy_(x.flip(0)))', (nb) => {
+    const rng = seeded(43);
+    for (const dtype of FLOATS) {
+      const dst = randomView([300, 9], dtype, rng, valueSource(dtype, rng));
+      const flipped: View = { ...dst, strides: [-9, 1], offset: 299 * 9 };
+      const expected = { ...dst, data: dst.data.slice() };
+      js.assign(expected, { ...flipped, data: expected.data });
+      noFallback(() => nb.assign(dst, flipped));
+      assertSame(dst.data, expected.data, dtype, `overlapping assign ${dtype}`, true);
+    }
+  });
+});
+
+describe('the native path is the one tested', () => {
+  withNative('every wrapper calls the addon when forced (no silent fallback)', (nb) => {
+    const x: View = { data: new Float32Array(12).fill(0.5), dtype: 'float32', shape: [3, 4], strides: [4, 1], offset: 0 };
+    const c: View = { data: new Uint8Array(12), dtype: 'bool', shape: [3, 4], strides: [4, 1], offset: 0 };
+    const calls = countAddonCalls(() => {
+      nb.copy(x, 'float64');
+      nb.assign({ ...x, data: new Float32Array(12) }, x);
+      nb.unary('exp', x, 'float32', 0);
+      nb.binary('mul', x, x, 'float32');
+      nb.where(c, x, x, 'float32');
+      nb.reduce('sum', x, [1], 'float32');
+      nb.argReduce('argmax', x, 0);
+      nb.scan('cumsum', x, 1, 'float32');
+      nb.softmax(x, 1, false);
+    });
+    for (const name of ['copy', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'scan', 'softmax']) {
+      if (!calls[name]) throw new Error(`${name}: the addon was not called (calls: ${JSON.stringify(calls)})`);
+    }
+  });
+});
