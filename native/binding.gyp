@@ -25,7 +25,9 @@
     },
     'msvs_settings': { 'VCCLCompilerTool': { 'AdditionalOptions': ['/std:c++17', '/O2'] } },
     'conditions': [
-      ['OS=="linux"', { 'ldflags': ['-pthread'], 'cflags': ['-pthread'] }],
+      # -z now: resolve every symbol when the addon is loaded, so that a missing one fails the load
+      # (and Tessera falls back to js, saying why) instead of killing the process at first call.
+      ['OS=="linux"', { 'ldflags': ['-pthread', '-Wl,-z,now'], 'cflags': ['-pthread'] }],
       ['sanitize==1', {
         'cflags': ['-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-O1', '-g'],
         'ldflags': ['-fsanitize=address,undefined'],

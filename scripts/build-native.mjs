@@ -82,6 +82,14 @@ const r = spawnSync(command, args, { cwd: nativeDir, encoding: 'utf8', env: proc
 const log = `${r.stdout ?? ''}${r.stderr ?? ''}`;
 if (r.error) fail(`could not run node-gyp: ${r.error.message}`, log);
 if (r.status !== 0) fail(reasonFrom(log), log);
-if (!existsSync(join(nativeDir, 'build', 'Release', 'tessera.node'))) fail('node-gyp succeeded but native/build/Release/tessera.node is missing', log);
+const addon = join(nativeDir, 'build', 'Release', 'tessera.node');
+if (!existsSync(addon)) fail('node-gyp succeeded but native/build/Release/tessera.node is missing', log);
+// Load it once in a separate process: an addon that builds but cannot load (a missing symbol, a
+// CPU feature probe gone wrong) must be reported now, not found by the first user.
+const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(addon)}).info()`], { encoding: 'utf8' });
+if (probe.status !== 0) {
+  rmSync(addon, { force: true });
+  fail(`the addon built but does not load: ${(probe.stderr || probe.error?.message || '').trim().split('\n').find((l) => /error/i.test(l)) ?? 'unknown error'}`, log);
+}
 if (strict) process.stdout.write(log);
 console.log(`tessera: native addon built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

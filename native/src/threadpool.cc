@@ -5,6 +5,7 @@
 #include "threadpool.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -19,6 +20,11 @@ namespace tessera {
 namespace {
 
 thread_local bool t_in_parallel = false;
+
+// How long a thread spins for work (or for workers to finish) before sleeping: long enough to catch
+// the next op of a busy loop without a futex round trip, short enough not to steal much CPU from
+// other processes when the loop stops.
+constexpr auto kSpin = std::chrono::microseconds(50);
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -43,6 +49,17 @@ int default_threads() {
 #endif
   const unsigned n = std::thread::hardware_concurrency();
   return n >= 1 ? static_cast<int>(n) : 1;
+}
+
+// Spins (politely) until done() or kSpin has passed.
+template <typename F>
+void spin_until(F&& done) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  for (int i = 0;; i++) {
+    if (done()) return;
+    cpu_relax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() >= deadline) return;
+  }
 }
 
 struct Job {
@@ -96,7 +113,7 @@ class Pool {
     t_in_parallel = true;
     fn(0, chunk_begin(job_, 1));
     t_in_parallel = false;
-    for (int spin = 0; spin < 20000 && remaining_.load(std::memory_order_acquire) != 0; spin++) cpu_relax();
+    spin_until([&] { return remaining_.load(std::memory_order_acquire) == 0; });
     if (remaining_.load(std::memory_order_acquire) != 0) {
       std::unique_lock<std::mutex> lk(m_);
       cv_done_.wait(lk, [&] { return remaining_.load(std::memory_order_acquire) == 0; });
@@ -132,7 +149,7 @@ class Pool {
   void worker(int index, uint64_t seen) {
     t_in_parallel = true;
     for (;;) {
-      for (int spin = 0; spin < 20000 && generation_.load(std::memory_order_acquire) == seen; spin++) cpu_relax();
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
       Job job;
       {
         std::unique_lock<std::mutex> lk(m_);

@@ -1,5 +1,9 @@
-// Quick standalone SGEMM benchmark (row-major C = A * B, as matmul calls it), for tuning:
-//   gemm_bench [threads] [mc kc nc] ; sizes from TESSERA_BENCH_SIZES="256 512" (default below).
+// Standalone SGEMM/DGEMM benchmark for tuning (row-major C = A * B, as matmul calls it):
+//   gemm_bench [threads] [mc kc nc]    block sizes override the float32 defaults
+// Environment: TESSERA_BENCH_SIZES="256 512" (square sizes; default 256..2048 plus the MLP's
+// products), SHAPE="m n k" (one product), PAD=16 (pad every leading dimension),
+// TESSERA_BENCH_F64=1 (dgemm), TESSERA_BENCH_CPU=1 (process CPU time instead of wall-clock time:
+// single-thread tuning on a shared machine, where time spent descheduled would otherwise count).
 // Build like gemm_test.cc (see its header), with this file in place of gemm_test.cc.
 #include <algorithm>
 #include <chrono>
@@ -15,8 +19,6 @@
 
 namespace {
 
-// Process CPU time when TESSERA_BENCH_CPU is set (single-thread tuning on a shared machine: time
-// spent descheduled does not count), else wall-clock time.
 double now() {
   if (std::getenv("TESSERA_BENCH_CPU")) {
     timespec ts;
@@ -29,15 +31,16 @@ double now() {
 // Median GFLOP/s over `runs` timings of enough repetitions for ~0.1 s each.
 template <typename T>
 double bench(int64_t m, int64_t n, int64_t k, int runs, bool ta = false, bool tb = false) {
-  std::vector<T> a(size_t(m * k)), b(size_t(k * n)), c(size_t(m * n));
+  const int64_t pad = std::getenv("PAD") ? std::atoll(std::getenv("PAD")) : 0;
+  std::vector<T> a(size_t(m * (k + pad))), b(size_t(k * (n + pad))), c(size_t(m * (n + pad)));
   for (size_t i = 0; i < a.size(); ++i) a[i] = T(i % 7) * T(0.25) - T(0.5);
   for (size_t i = 0; i < b.size(); ++i) b[i] = T(i % 5) * T(0.25) - T(0.5);
   const double flops = 2.0 * double(m) * double(n) * double(k);
   // ta / tb: the operand is the transpose of a stored row-major array (as nn.Linear's W^T).
-  const int64_t rsa = ta ? 1 : k, csa = ta ? m : 1, rsb = tb ? 1 : n, csb = tb ? k : 1;
+  const int64_t rsa = ta ? 1 : k + pad, csa = ta ? m : 1, rsb = tb ? 1 : n + pad, csb = tb ? k : 1;
   auto once = [&] {
     if constexpr (sizeof(T) == 4) {
-      tessera::sgemm(m, n, k, 1.0f, a.data(), rsa, csa, b.data(), rsb, csb, 0.0f, c.data(), n, 1);
+      tessera::sgemm(m, n, k, 1.0f, a.data(), rsa, csa, b.data(), rsb, csb, 0.0f, c.data(), n + pad, 1);
     } else {
       tessera::dgemm(m, n, k, 1.0, a.data(), rsa, csa, b.data(), rsb, csb, 0.0, c.data(), n, 1);
     }
@@ -71,6 +74,13 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("kernel %s, %d threads\n", tessera::gemm_kernel_name(), tessera::num_threads());
+  if (const char* sh = std::getenv("SHAPE")) {
+    long long m, n, k;
+    if (std::sscanf(sh, "%lld %lld %lld", &m, &n, &k) == 3) {
+      std::printf("%lldx%lld@%lldx%lld\t%.1f GFLOP/s\n", m, k, k, n, bench<float>(m, n, k, 5));
+      return 0;
+    }
+  }
   const bool f64 = std::getenv("TESSERA_BENCH_F64") != nullptr;
   for (int64_t n : sizes) {
     std::printf("%lld\t%.1f GFLOP/s\n", (long long)n, f64 ? bench<double>(n, n, n, 5) : bench<float>(n, n, n, 5));

@@ -3,7 +3,7 @@
 // (from native/; the ISA files get their own flags, as in binding.gyp):
 //   g++ -O3 -std=c++17 -mavx512f -mavx512dq -mavx512bw -mavx512vl -mfma -c src/gemm/kernel_avx512.cc -o /tmp/k512.o
 //   g++ -O3 -std=c++17 -mavx2 -mfma -c src/gemm/kernel_avx2.cc -o /tmp/k2.o
-//   g++ -O3 -std=c++17 -DTESSERA_X86 -Isrc -Isrc/gemm test/gemm_test.cc src/gemm/gemm.cc
+//   g++ -O3 -std=c++17 -DTESSERA_X86 -Isrc -Isrc/gemm test/gemm_test.cc src/gemm/gemm.cc src/gemm/gemv.cc
 //       src/gemm/kernel_generic.cc src/cpu.cc src/threadpool.cc /tmp/k512.o /tmp/k2.o
 //       -lpthread -o /tmp/gemm_test
 //   for isa in avx512 avx2 generic; do TESSERA_ISA=$isa /tmp/gemm_test; done

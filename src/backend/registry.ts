@@ -10,9 +10,12 @@ const unavailable = new Map<string, string>();
 let active: Backend | null = null;
 let warned = false;
 
+let explicit = false;
+
 export function registerBackend(backend: Backend, priority = 0): void {
   backends.set(backend.name, { backend, priority });
-  active = null;
+  // A newly registered backend may now be the best one, unless the user chose one explicitly.
+  if (!explicit) active = null;
 }
 
 /** Records that backend `name` could not start, so that asking for it says why. */
@@ -32,6 +35,7 @@ export function setBackend(name: string): void {
     throw new Error(`setBackend: unknown backend '${name}' (available: ${listBackends().join(', ')})`);
   }
   active = entry.backend;
+  explicit = true;
 }
 
 /** The backend kernels run on now. */

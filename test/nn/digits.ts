@@ -83,13 +83,13 @@ export function anchorCnn(): nn.Sequential {
 }
 
 /**
- * A CNN about 50 times cheaper than the anchor's, for the TypeScript backend: conv3x3-8, relu,
- * maxpool2, conv3x3-16, relu, maxpool2, flatten, dense10.
+ * A CNN about 150 times cheaper than the anchor's, for the TypeScript backend (whose reference
+ * convolution is direct loops): conv5x5-8 stride 2, relu, conv3x3-16 stride 2, relu, flatten, dense10.
  */
 export function smallCnn(): nn.Sequential {
   return new nn.Sequential(
-    new nn.Conv2d(1, 8, 3), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(8, 16, 3), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(1, 8, 5, { stride: 2 }), new nn.ReLU(),
+    new nn.Conv2d(8, 16, 3, { stride: 2 }), new nn.ReLU(),
     new nn.Flatten(), new nn.Linear(16 * 5 * 5, 10),
   );
 }

@@ -13,6 +13,9 @@
 // Threads: C is cut into equal column (or row) strips, one per thread, each run by the loop
 // nest above with its own packing buffers; no barrier inside. Each thread packs the whole of
 // the shared operand, which costs k*m (or k*n) copies against m*n*k/threads flops.
+//
+// Packing is in pack.h (with ISA routines for the transposing cases, kernel_*.cc); products
+// with a single column skip it (gemv.cc).
 #include "gemm.h"
 
 #include <algorithm>
@@ -21,10 +24,17 @@
 
 #include "../cpu.h"
 #include "../threadpool.h"
+#include "gemv.h"
 #include "kernels.h"
+#include "pack.h"
 
 namespace tessera {
 namespace {
+
+using gemm::kParallelMinWork;
+using gemm::pack_a;
+using gemm::pack_b;
+using gemm::PanelFn;
 
 template <typename T>
 struct Config {
@@ -35,88 +45,6 @@ struct Config {
   void (*pack_b)(int64_t, int64_t, const T*, int64_t, int64_t, T*);
   const char* name;
 };
-
-// ---- packing -------------------------------------------------------------------------------
-
-// A full panel packed by an ISA routine from an operand contiguous along k (or nullptr).
-template <typename T>
-using PanelFn = void (*)(int64_t kc, const T* src, int64_t stride, T* dst);
-
-// A block (mc x kc, element (i, p) at a[i*rsa + p*csa]) -> panels of MR rows, each stored
-// column by column: dst[panel*kc*MR + p*MR + i]. Rows past mc are zero.
-template <typename T, int MR, PanelFn<T> Rows>
-void pack_a(int64_t mc, int64_t kc, const T* a, int64_t rsa, int64_t csa, T* dst) {
-  for (int64_t ir = 0; ir < mc; ir += MR, dst += kc * MR) {
-    const int64_t r = std::min<int64_t>(MR, mc - ir);
-    const T* src = a + ir * rsa;
-    if (r == MR && rsa == 1) {
-      for (int64_t p = 0; p < kc; ++p) {
-        const T* s = src + p * csa;
-        T* d = dst + p * MR;
-        for (int i = 0; i < MR; ++i) d[i] = s[i];
-      }
-    } else if (Rows != nullptr && r == MR && csa == 1) {
-      Rows(kc, src, rsa, dst);
-    } else if (r == MR && csa == 1) {
-      // Rows are contiguous: transpose in 8-column strips so that reads stay sequential per
-      // row and the strip being written stays in L1.
-      int64_t p = 0;
-      for (; p + 8 <= kc; p += 8) {
-        for (int i = 0; i < MR; ++i) {
-          const T* s = src + i * rsa + p;
-          for (int q = 0; q < 8; ++q) dst[(p + q) * MR + i] = s[q];
-        }
-      }
-      for (; p < kc; ++p) {
-        for (int i = 0; i < MR; ++i) dst[p * MR + i] = src[i * rsa + p];
-      }
-    } else {
-      for (int64_t p = 0; p < kc; ++p) {
-        T* d = dst + p * MR;
-        int64_t i = 0;
-        for (; i < r; ++i) d[i] = src[i * rsa + p * csa];
-        for (; i < MR; ++i) d[i] = T(0);
-      }
-    }
-  }
-}
-
-// B block (kc x nc, element (p, j) at b[p*rsb + j*csb]) -> panels of NR columns, each stored row
-// by row: dst[panel*kc*NR + p*NR + j]. Columns past nc are zero.
-template <typename T, int NR, PanelFn<T> Cols>
-void pack_b(int64_t kc, int64_t nc, const T* b, int64_t rsb, int64_t csb, T* dst) {
-  for (int64_t jr = 0; jr < nc; jr += NR, dst += kc * NR) {
-    const int64_t r = std::min<int64_t>(NR, nc - jr);
-    const T* src = b + jr * csb;
-    if (r == NR && csb == 1) {
-      for (int64_t p = 0; p < kc; ++p) {
-        const T* s = src + p * rsb;
-        T* d = dst + p * NR;
-        for (int j = 0; j < NR; ++j) d[j] = s[j];
-      }
-    } else if (Cols != nullptr && r == NR && rsb == 1) {
-      Cols(kc, src, csb, dst);
-    } else if (r == NR && rsb == 1) {
-      int64_t p = 0;
-      for (; p + 8 <= kc; p += 8) {
-        for (int j = 0; j < NR; ++j) {
-          const T* s = src + j * csb + p;
-          for (int q = 0; q < 8; ++q) dst[(p + q) * NR + j] = s[q];
-        }
-      }
-      for (; p < kc; ++p) {
-        for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[j * csb + p];
-      }
-    } else {
-      for (int64_t p = 0; p < kc; ++p) {
-        T* d = dst + p * NR;
-        int64_t j = 0;
-        for (; j < r; ++j) d[j] = src[p * rsb + j * csb];
-        for (; j < NR; ++j) d[j] = T(0);
-      }
-    }
-  }
-}
 
 // ---- configuration -------------------------------------------------------------------------
 
@@ -259,91 +187,6 @@ void gemm_block(const Config<T>& cfg, int64_t m, int64_t n, int64_t k, T alpha, 
   }
 }
 
-// Below this many multiply-adds (2M: about 17 microseconds of one Zen 5 core) a product stays on
-// the calling thread: a fork-join of the pool costs a few microseconds on an idle machine, and
-// each thread would also pack the shared operand again.
-constexpr int64_t kParallelMinWork = int64_t(1) << 21;
-
-// ---- matrix-vector products ---------------------------------------------------------------
-
-// y[i*incy] = alpha * sum_p A(i, p) x[p*incx] + beta * y[i*incy] for rows [i0, i1), where A has
-// contiguous rows (csa == 1): one dot product per row with 64 bytes of partial sums, which the
-// compiler vectorizes without reassociating (no -ffast-math). (Four rows at a time, to reuse the
-// loads of x, vectorized across rows instead and ran 4x slower.)
-template <typename T>
-void gemv_rows(int64_t i0, int64_t i1, int64_t k, T alpha, const T* a, int64_t rsa, const T* x,
-               T beta, T* y, int64_t incy) {
-  constexpr int L = 64 / sizeof(T);
-  for (int64_t i = i0; i < i1; ++i) {
-    const T* row = a + i * rsa;
-    T s[L] = {};
-    int64_t p = 0;
-    for (; p + L <= k; p += L) {
-      for (int l = 0; l < L; ++l) s[l] += row[p + l] * x[p + l];
-    }
-    T dot = T(0);
-    for (int l = 0; l < L; ++l) dot += s[l];
-    for (; p < k; ++p) dot += row[p] * x[p];
-    T* out = y + i * incy;
-    *out = beta == T(0) ? alpha * dot : alpha * dot + beta * *out;
-  }
-}
-
-// The same for A with contiguous columns (rsa == 1): y += A(:, p) * x[p] over p, in blocks of
-// rows whose partial sums stay in L1.
-template <typename T>
-void gemv_cols(int64_t i0, int64_t i1, int64_t k, T alpha, const T* a, int64_t csa, const T* x,
-               int64_t incx, T beta, T* y, int64_t incy) {
-  constexpr int64_t kBlock = 2048;
-  T acc[kBlock];
-  for (int64_t b0 = i0; b0 < i1; b0 += kBlock) {
-    const int64_t len = std::min(kBlock, i1 - b0);
-    for (int64_t i = 0; i < len; ++i) acc[i] = T(0);
-    for (int64_t p = 0; p < k; ++p) {
-      const T xp = x[p * incx];
-      const T* col = a + p * csa + b0;
-      for (int64_t i = 0; i < len; ++i) acc[i] += col[i] * xp;
-    }
-    for (int64_t i = 0; i < len; ++i) {
-      T* p = y + (b0 + i) * incy;
-      *p = beta == T(0) ? alpha * acc[i] : alpha * acc[i] + beta * *p;
-    }
-  }
-}
-
-// C (m x 1) = alpha * A x + beta * C, x = B's only column. Packing would cost as much as the
-// product and a GEMM tile would be 1/NR full, so these read A in place. False when A has neither
-// contiguous rows nor contiguous columns (the GEMM path takes it).
-template <typename T>
-bool gemv(bool parallel, int64_t m, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa,
-          const T* x, int64_t incx, T beta, T* y, int64_t incy) {
-  const bool rows = csa == 1, cols = !rows && (rsa == 1 || m == 1);
-  if (!rows && !cols) return false;
-  if (rows && incx != 1) {
-    // The dot products want x contiguous: copy it once (the per-thread B packing buffer).
-    T* xc = static_cast<T*>(tl_bbuf.get(sizeof(T) * size_t(k)));
-    if (xc == nullptr) std::abort();
-    for (int64_t p = 0; p < k; ++p) xc[p] = x[p * incx];
-    x = xc;
-    incx = 1;
-  }
-  auto run = [&](int64_t i0, int64_t i1) {
-    if (rows) {
-      gemv_rows(i0, i1, k, alpha, a, rsa, x, beta, y, incy);
-    } else {
-      gemv_cols(i0, i1, k, alpha, a, csa, x, incx, beta, y, incy);
-    }
-  };
-  if (!parallel || num_threads() <= 1 || m * k < kParallelMinWork) {
-    run(0, m);
-  } else {
-    // Chunks of whole cache lines of y (16 rows), about equal per thread.
-    const int64_t blocks = (m + 15) / 16;
-    parallel_for(blocks, 1, [&](int64_t b0, int64_t b1) { run(b0 * 16, std::min(m, b1 * 16)); });
-  }
-  return true;
-}
-
 // Whether to compute C^T = B^T A^T instead of C = A B. The kernels store straight from their
 // registers when C has unit row stride (rsc == 1), and through a scratch tile otherwise, which
 // costs little; what costs more is padding: a tile covers MR rows and NR columns of C, so a thin
@@ -381,7 +224,7 @@ void gemm_any(bool parallel, int64_t m, int64_t n, int64_t k, T alpha, const T* 
     std::swap(rsc, csc);
   }
   if (m == 1) rsc = 1;
-  if (n == 1 && gemv(parallel, m, k, alpha, a, rsa, csa, b, rsb, beta, c, rsc)) return;
+  if (n == 1 && gemm::gemv(parallel, m, k, alpha, a, rsa, csa, b, rsb, beta, c, rsc)) return;
   const int threads = parallel ? num_threads() : 1;
   if (threads <= 1 || m * n * k < kParallelMinWork) {
     gemm_block(cfg, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);

@@ -52,7 +52,7 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     name: 'native',
     alloc: (dtype, size) => allocOut(dtype, size, true),
     ...elementwiseKernels(addon, allocOut),
-    // N2/N3 kernels: spread each family's KernelFactory result here, e.g. ...gemmKernels(addon, allocOut),
+    // each kernel family (a KernelFactory) overrides the reference kernels it has native versions of
     ...gemmKernels(addon, allocOut),
     ...convKernels(addon, allocOut),
     ...gatherKernels(addon, allocOut),

@@ -7,8 +7,13 @@
 import type { DType } from '../../tensor/dtype.js';
 import type { View } from '../backend.js';
 
-/** Room for several views of up to 16 dims plus scalars; wrappers fall back to js beyond MAX_DIMS. */
-export const META = new Float64Array(4096);
+/**
+ * Room for several views of up to 16 dims plus scalars; wrappers fall back to js beyond MAX_DIMS.
+ * One buffer per thread, shared by every copy of this module in it (two builds of the library in
+ * one process load the addon once, and the addon reads the buffer registered last).
+ */
+const SHARED = Symbol.for('tessera.native.meta');
+export const META: Float64Array = ((globalThis as Record<symbol, Float64Array | undefined>)[SHARED] ??= new Float64Array(4096));
 export const MAX_DIMS = 16;
 
 /** The addon's dtype codes (native/src/common.h DType). */

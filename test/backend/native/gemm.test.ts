@@ -167,6 +167,10 @@ for (const dtype of ['float32', 'float64'] as const) {
       // Crosses the K and M/N block sizes and takes the multi-threaded split.
       compare(nb, view3([1, 300, 530], dtype, rng, {}), view3([1, 530, 257], dtype, rng, { transposed: true }), dtype, 'large');
       compare(nb, view3([1, 130, 70], dtype, rng, { transposed: true }), view3([1, 70, 1100], dtype, rng, { gaps: true }), dtype, 'wide');
+      // Matrix-vector products (read in place, threaded above 2M multiply-adds), both layouts.
+      compare(nb, view3([1, 3001, 701], dtype, rng, {}), view3([1, 701, 1], dtype, rng, { gaps: true }), dtype, 'matrix x vector');
+      compare(nb, view3([1, 3001, 701], dtype, rng, { transposed: true }), view3([1, 701, 1], dtype, rng, { flip: [1] }), dtype, 'transposed matrix x vector');
+      compare(nb, view3([2, 1, 701], dtype, rng, { broadcast: [0] }), view3([2, 701, 3001], dtype, rng, {}), dtype, 'vector x matrix');
       // Many small products: parallel over the batch, with a broadcast (stride-0) left operand.
       compare(nb, view3([64, 9, 10], dtype, rng, { broadcast: [0] }), view3([64, 10, 11], dtype, rng, {}), dtype, 'batch of small');
       compare(nb, view3([5, 64, 70], dtype, rng, {}), view3([5, 70, 66], dtype, rng, { broadcast: [0], transposed: true }), dtype, 'batch of medium');
