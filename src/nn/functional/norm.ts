@@ -90,15 +90,7 @@ export function batchNorm(
 ): Tensor {
   const op = 'batchNorm';
   checkInput(op, x, 2, '[N, C, *]');
-  const c = x.shape[1]!;
-  const hasMean = checkOptional(op, 'runningMean', runningMean, [c]);
-  const hasVar = checkOptional(op, 'runningVar', runningVar, [c]);
-  if (hasMean !== hasVar) throw new Error(`${op}: give both runningMean and runningVar, or neither`);
-  const w = checkOptional(op, 'weight', weight, [c]) ? perChannel(weight!, x.ndim) : null;
-  const b = checkOptional(op, 'bias', bias, [c]) ? perChannel(bias!, x.ndim) : null;
-  if (typeof training !== 'boolean') throw new Error(`${op}: training must be a boolean, got ${show(training)}`);
-  checkNumber(op, 'momentum', momentum);
-  checkNumber(op, 'eps', eps, 0);
+  const { c, hasMean, w, b } = checkStatsArgs(op, x, runningMean, runningVar, weight, bias, 'training', training, momentum, eps);
   const dims = [0, ...trailingDims(x.ndim, 2)];
   if (!training) {
     if (!hasMean) throw new Error(`${op}: runningMean and runningVar are required when training is false`);
@@ -141,15 +133,7 @@ export function instanceNorm(
 ): Tensor {
   const op = 'instanceNorm';
   checkInput(op, x, 3, '[N, C, *] with a spatial dim');
-  const c = x.shape[1]!;
-  const hasMean = checkOptional(op, 'runningMean', runningMean, [c]);
-  const hasVar = checkOptional(op, 'runningVar', runningVar, [c]);
-  if (hasMean !== hasVar) throw new Error(`${op}: give both runningMean and runningVar, or neither`);
-  const w = checkOptional(op, 'weight', weight, [c]) ? perChannel(weight!, x.ndim) : null;
-  const b = checkOptional(op, 'bias', bias, [c]) ? perChannel(bias!, x.ndim) : null;
-  if (typeof useInputStats !== 'boolean') throw new Error(`${op}: useInputStats must be a boolean, got ${show(useInputStats)}`);
-  checkNumber(op, 'momentum', momentum);
-  checkNumber(op, 'eps', eps, 0);
+  const { hasMean, w, b } = checkStatsArgs(op, x, runningMean, runningVar, weight, bias, 'useInputStats', useInputStats, momentum, eps);
   if (!useInputStats) {
     if (!hasMean) throw new Error(`${op}: runningMean and runningVar are required when useInputStats is false`);
     const invStd = perChannel(runningVar!, x.ndim).add(eps).rsqrt();
@@ -265,4 +249,29 @@ export function normalize(x: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
   checkNumber(op, 'eps', eps, 0);
   if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new Error(`${op}: dim must be an integer, got ${show(dim)}`);
   return x.div(x.norm(p, dim, true).clamp(eps));
+}
+
+/** The argument checks batchNorm and instanceNorm share; weight and bias come back shaped per channel. */
+function checkStatsArgs(
+  op: string,
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  flagName: string,
+  flag: unknown,
+  momentum: number,
+  eps: number,
+): { c: number; hasMean: boolean; w: Tensor | null; b: Tensor | null } {
+  const c = x.shape[1]!;
+  const hasMean = checkOptional(op, 'runningMean', runningMean, [c]);
+  const hasVar = checkOptional(op, 'runningVar', runningVar, [c]);
+  if (hasMean !== hasVar) throw new Error(`${op}: give both runningMean and runningVar, or neither`);
+  const w = checkOptional(op, 'weight', weight, [c]) ? perChannel(weight!, x.ndim) : null;
+  const b = checkOptional(op, 'bias', bias, [c]) ? perChannel(bias!, x.ndim) : null;
+  if (typeof flag !== 'boolean') throw new Error(`${op}: ${flagName} must be a boolean, got ${show(flag)}`);
+  checkNumber(op, 'momentum', momentum);
+  checkNumber(op, 'eps', eps, 0);
+  return { c, hasMean, w, b };
 }
