@@ -35,6 +35,8 @@ export { gradcheck, gradgradcheck } from './autograd/gradcheck.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
-export type { GradcheckOptions } from './autograd/gradcheck.js';
+export * as data from './data/index.js';
 export * as io from './io/index.js';
+export * as train from './train/index.js';
+export type { GradcheckOptions } from './autograd/gradcheck.js';
 export * as text from './text/index.js';

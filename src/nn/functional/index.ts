@@ -29,4 +29,6 @@ export { linear, bilinear } from './linear.js';
 export * from './activations.js';
 export * from './norm.js';
 export * from './dropout.js';
+export { scaledDotProductAttention } from './attention.js';
+export type { ScaledDotProductAttentionOptions } from './attention.js';
 export * from './losses.js';
