@@ -15,6 +15,14 @@
  *    isolate that imports the library and this module, and builds the dataset) is timed apart: the
  *    pool outlives the epoch, so it is paid once per loader.
  *
+ * Found on the 2-core shared machine (load 6-15, two runs of --runs 5, medians): the row-copy fast
+ * path is 1.7-2.8x faster than read+stack and 4-7x faster than indexSelect; randomAffine costs
+ * 55-82 us per 28x28 sample in this thread; while training, 1 worker gave 1.10-1.24x and 2 workers
+ * 1.13-1.36x over building batches in this thread, against a ceiling (no augmentation at all) of
+ * 1.31-1.49x; async iteration without workers gave no gain (0.56-0.90x: one thread cannot overlap
+ * CPU work with CPU work). Worker start-up was 2-5 s (each isolate compiles the TypeScript through
+ * tsx); it is paid once per loader, since the pool outlives the epoch.
+ *
  * This module is also what the workers import: `augmentedDigits` builds the dataset there. It must
  * have no side effects at import.
  */
@@ -112,7 +120,7 @@ async function trainEpoch(lib: Library, loader: Loader, asyncIter: boolean, mode
 export async function run(ctx: BenchContext): Promise<void> {
   const { lib } = ctx;
   const { DataLoader, TensorDataset, loadDatasetModule } = lib.data;
-  const runs = Math.min(ctx.runs, 3);
+  const runs = Math.min(ctx.runs, 5);
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${loadavg()[0]!.toFixed(1)}; backend ${lib.backend().name}`);
 
   // 1. Gathering: fast path against per-sample stacking.

@@ -26,7 +26,7 @@
  * which is slower here because the general gather kernel walks every element).
  * Async iteration prepares up to `prefetch` batches ahead; in this single thread that only overlaps
  * with the consumer's own awaits (I/O), while `numWorkers` builds batches in worker threads in
- * parallel with training (see worker-pool.ts and BENCHMARKS.md for when that pays).
+ * parallel with training (see worker-pool.ts, and bench/data.ts for when that pays).
  */
 import { Tensor } from '../tensor/tensor.js';
 import { Generator } from '../tensor/generator.js';

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Generator, Tensor, arange, manualSeed, tensor } from '../../src/index.js';
-import { DataLoader, MapDataset, RandomSampler, TensorDataset, deriveSeed, loadDatasetModule, type IterableDataset } from '../../src/data/index.js';
+import { DataLoader, MapDataset, gatherRows, RandomSampler, TensorDataset, deriveSeed, loadDatasetModule, type IterableDataset } from '../../src/data/index.js';
 import { randomHorizontalFlip } from '../../src/data/transforms/index.js';
+import { nonContiguous } from '../helpers.js';
 
 const N = 10;
 const xs = arange(N * 2).reshape([N, 2]);
@@ -76,6 +77,16 @@ test('the TensorDataset fast path equals reading and stacking rows', () => {
     assert.deepEqual(batch[1]!.tolist(), s[k]!.map((row) => row[1]));
     assert.equal(batch[1]!.dtype, 'int32');
   });
+});
+
+test('the fast path reads non-contiguous and offset tensors correctly', () => {
+  const strided = new TensorDataset(nonContiguous(xs), ys.slice(0, 0, N));
+  const offset = new TensorDataset(arange(N * 2 + 2).slice(0, 2).reshape([N, 2]), ys);
+  const [b1] = [...new DataLoader(strided, { batchSize: 3, sampler: [4, 0, 9] })] as Tensor[][];
+  assert.deepEqual(b1![0]!.tolist(), [[8, 9], [0, 1], [18, 19]]);
+  const [b2] = [...new DataLoader(offset, { batchSize: 2, sampler: [0, 9] })] as Tensor[][];
+  assert.deepEqual(b2![0]!.tolist(), [[2, 3], [20, 21]]);
+  assert.throws(() => gatherRows(xs, [10]), /DataLoader: index 10 is out of range for a dataset of length 10/);
 });
 
 test('sampler, batchSampler and custom collate', () => {

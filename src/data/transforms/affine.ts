@@ -9,7 +9,7 @@
  */
 import type { Tensor } from '../../tensor/tensor.js';
 import { allocImage, makeImage, rangeArg, readImage, uniformIn, type Transform } from './transform.js';
-import { bilinearAt } from './interpolate.js';
+import { bilinearAt, nearInteger } from './interpolate.js';
 
 export interface AffineParams {
   /** Degrees, counter-clockwise (default 0). */
@@ -66,13 +66,31 @@ export function affine(x: Tensor, params: AffineParams = {}): Tensor {
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;
   const out = allocImage(dtype, c * h * w);
+  const plane = h * w;
   for (let i = 0; i < h; i++) {
     const dy = i - cy - ty;
     for (let j = 0; j < w; j++) {
       const dx = j - cx - tx;
       const sx = cx + ia * dx + ib * dy;
       const sy = cy + ic * dx + id * dy;
-      for (let ch = 0; ch < c; ch++) out[(ch * h + i) * w + j] = bilinearAt(values, ch * h * w, h, w, sx, sy, fill);
+      const k = i * w + j;
+      // Inside by a margin: the four neighbours exist and no snapping is needed to stay in bounds.
+      if (sx >= 0 && sy >= 0 && sx < w - 1 && sy < h - 1 && !nearInteger(sx) && !nearInteger(sy)) {
+        const x0 = sx | 0;
+        const y0 = sy | 0;
+        const fx = sx - x0;
+        const fy = sy - y0;
+        const w00 = (1 - fx) * (1 - fy);
+        const w01 = fx * (1 - fy);
+        const w10 = (1 - fx) * fy;
+        const w11 = fx * fy;
+        const r = y0 * w + x0;
+        for (let ch = 0, base = 0; ch < c; ch++, base += plane) {
+          out[base + k] = w00 * values[base + r]! + w01 * values[base + r + 1]! + w10 * values[base + r + w]! + w11 * values[base + r + w + 1]!;
+        }
+      } else {
+        for (let ch = 0; ch < c; ch++) out[ch * plane + k] = bilinearAt(values, ch * plane, h, w, sx, sy, fill);
+      }
     }
   }
   return makeImage(out, c, h, w, dtype);

@@ -7,6 +7,11 @@
 /** Coordinates within this distance of an integer are snapped to it, so exact maps give exact pixels. */
 const SNAP = 1e-6;
 
+/** True when v is within SNAP of an integer (then bilinearAt reads that pixel exactly). */
+export function nearInteger(v: number): boolean {
+  return Math.abs(v - Math.round(v)) < SNAP;
+}
+
 function snap(v: number): number {
   const r = Math.round(v);
   return Math.abs(v - r) < SNAP ? r : v;
