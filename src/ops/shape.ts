@@ -5,8 +5,8 @@
  * views and those three, so their gradients come for free.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { allocArray, promoteTypes } from '../tensor/dtype.js';
-import { formatShape, normalizeDim, normalizeDims, numelOf, shapeArgs, shapesEqual } from '../tensor/shape.js';
+import { allocArray, promoteTypes, type TypedArray } from '../tensor/dtype.js';
+import { contiguousStrides, formatShape, normalizeDim, normalizeDims, numelOf, shapeArgs, shapesEqual } from '../tensor/shape.js';
 import type { View } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/record.js';
@@ -321,12 +321,46 @@ function padConstant(x: Tensor, pairs: readonly PadPair[], value: number): Tenso
   const shape = y.shape.slice();
   for (const { d, before, after } of pairs) shape[d] = shape[d]! + Math.max(before, 0) + Math.max(after, 0);
   const out = fromData(backend().alloc(y.dtype, numelOf(shape)), shape, y.dtype);
-  if (value !== 0) backend().assign(out, broadcastView(scalarTensor(value, y.dtype), shape));
-  let inner: View = out;
-  for (const { d, before } of pairs) inner = region(inner, d, Math.max(before, 0), y.shape[d]!);
-  backend().assign(inner, y);
+  if ((y.dtype === 'float32' || y.dtype === 'float64') && y.isContiguous()) {
+    // The common case (a small image or feature map) in one pass: no view objects, no kernel calls.
+    if (value !== 0) out.data.fill(value);
+    const before = new Array<number>(shape.length).fill(0);
+    for (const p of pairs) before[p.d] = Math.max(p.before, 0);
+    copyIntoPadded(y.data, y.offset, y.shape, out.data, shape, before);
+  } else {
+    if (value !== 0) backend().assign(out, broadcastView(scalarTensor(value, y.dtype), shape));
+    let inner: View = out;
+    for (const { d, before } of pairs) inner = region(inner, d, Math.max(before, 0), y.shape[d]!);
+    backend().assign(inner, y);
+  }
   const interior = (g: Tensor) => pairs.reduce((t, { d, before }) => narrow(t, d, Math.max(before, 0), y.shape[d]!), g);
   return record('pad', out, [y], (g) => [interior(g)]);
+}
+
+/** Copies contiguous `src` of `srcShape` into contiguous `dst` of `dstShape`, shifted by `before` per dim. */
+function copyIntoPadded(src: TypedArray, srcOffset: number, srcShape: readonly number[], dst: TypedArray, dstShape: readonly number[], before: readonly number[]): void {
+  const nd = srcShape.length;
+  const n = numelOf(srcShape);
+  if (n === 0) return;
+  if (nd === 0) {
+    dst[0] = src[srcOffset]!;
+    return;
+  }
+  const dstStrides = contiguousStrides(dstShape);
+  let base = 0;
+  for (let d = 0; d < nd; d++) base += before[d]! * dstStrides[d]!;
+  const row = srcShape[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  for (let s = srcOffset, end = srcOffset + n; s < end; s += row) {
+    for (let j = 0; j < row; j++) dst[base + j] = src[s + j]!;
+    // advance the row index over dims nd-2 ... 0 like an odometer, moving `base` along dst
+    for (let d = nd - 2; d >= 0; d--) {
+      base += dstStrides[d]!;
+      if (++idx[d]! < srcShape[d]!) break;
+      base -= idx[d]! * dstStrides[d]!;
+      idx[d] = 0;
+    }
+  }
 }
 
 function padAlong(y: Tensor, d: number, before: number, after: number, mode: PadMode): Tensor {

@@ -9,6 +9,7 @@ import type { UnaryOp } from '../backend/backend.js';
 import { record, nonDifferentiable } from '../autograd/record.js';
 import { unaryKernel } from './support.js';
 import { checkTensor } from './util.js';
+import { tanhGrad } from './unary-grad.js';
 import { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI } from '../tensor/constants.js';
 
 type Rule = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
@@ -87,7 +88,7 @@ export const acosh = (x: Tensor): Tensor => floating('acosh', 'acosh', x, (g, x)
 /** Inverse hyperbolic tangent, defined on (-1, 1). */
 export const atanh = (x: Tensor): Tensor => floating('atanh', 'atanh', x, (g, x) => g.div(x.square().neg().add(1)), 'x');
 /** tanh, exact +-1 for large |x| (never NaN). */
-export const tanh = (x: Tensor): Tensor => floating('tanh', 'tanh', x, (g, _x, out) => g.mul(out.square().neg().add(1)), 'out');
+export const tanh = (x: Tensor): Tensor => floating('tanh', 'tanh', x, (g, _x, out) => tanhGrad(g, out), 'out');
 /** 1 / (1 + e^-x), computed without overflow: sigmoid(-1000) = 0, sigmoid(1000) = 1. */
 export const sigmoid = (x: Tensor): Tensor =>
   floating('sigmoid', 'sigmoid', x, (g, _x, out) => g.mul(out).mul(out.neg().add(1)), 'out');

@@ -23,3 +23,4 @@ export { RocAuc, binaryAuc, type RocAucOptions } from './metrics-auc.js';
 export { MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, R2Score } from './metrics-regression.js';
 export { metricFromName, METRIC_NAMES } from './metrics.js';
 export * from './callbacks/index.js';
+export * from './report.js';
