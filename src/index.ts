@@ -38,5 +38,6 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
 export * as train from './train/index.js';
+export * as models from './models/index.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 export * as text from './text/index.js';

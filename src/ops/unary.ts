@@ -10,6 +10,8 @@ import { record, nonDifferentiable } from '../autograd/record.js';
 import { unaryKernel } from './support.js';
 import { checkTensor } from './util.js';
 import { tanhGrad } from './unary-grad.js';
+import { geluGrad } from './gelu-grad.js';
+import { shapesEqual } from '../tensor/shape.js';
 import { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI } from '../tensor/constants.js';
 
 type Rule = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
@@ -168,12 +170,18 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
       return g.mul(t.add(1).mul(0.5).add(x.mul(0.5).mul(t.square().neg().add(1)).mul(du)));
     }, 'x');
   }
-  return floating('gelu', 'gelu', x, (g, x) => {
+  checkTensor('gelu', x);
+  const out = unaryKernel('gelu', x, toFloating(x.dtype));
+  // The fused rule reads Phi(x) back from out, unless out was written in place or freed since (it
+  // is not saved: gelu's backward needs only x, as PyTorch's, so writing to out stays allowed).
+  const version = out.version;
+  return record('gelu', out, [x], (g) => {
+    if (!out.isDisposed && out.version === version && g.dtype === out.dtype && x.dtype === out.dtype && shapesEqual(g.shape, out.shape)) return [geluGrad(g, x, out)];
     // d/dx x Phi(x) = Phi(x) + x phi(x)
     const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
     const pdf = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-    return g.mul(cdf.add(x.mul(pdf)));
-  }, 'x');
+    return [g.mul(cdf.add(x.mul(pdf)))];
+  }, [x]);
 }
 
 /** x * sigmoid(x) (also called swish). */

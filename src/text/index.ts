@@ -9,3 +9,4 @@
  */
 export { CharTokenizer, type CharTokenizerJSON, type CharTokenizerOptions } from './char-tokenizer.js';
 export { ByteBPETokenizer, type ByteBPEJSON, type ByteBPETrainOptions, type EncodeOptions } from './bpe-tokenizer.js';
+export { generate, topKFilter, topPFilter, type CausalLM, type GenerateOptions } from './generate.js';

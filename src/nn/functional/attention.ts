@@ -18,6 +18,7 @@ import { where } from '../../ops/compare.js';
 import { softmax } from '../../ops/nn/softmax.js';
 import { dropout } from '../../ops/nn/dropout.js';
 import { noGrad } from '../../autograd/grad-mode.js';
+import { keep } from '../../tensor/scope.js';
 import { checkFloating, checkTensor } from '../../ops/util.js';
 
 export interface ScaledDotProductAttentionOptions {
@@ -59,16 +60,15 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: ScaledDotProductAttentionOptions & { returnWeights?: boolean } = {}): Tensor | [Tensor, Tensor] {
   const op = 'scaledDotProductAttention';
   checkAttentionInputs(op, q, k, v);
-  const L = q.shape[q.ndim - 2]!;
   const S = k.shape[k.ndim - 2]!;
   const masks: AttentionMask[] = [];
   if (options.attnMask != null) masks.push(checkMask(op, 'attnMask', options.attnMask));
   if (options.keyPaddingMask != null) masks.push(keyPaddingToMask(op, options.keyPaddingMask, q.ndim, q.shape[0]!, S));
-  if (options.isCausal === true) masks.push(causalMask(L, S, 0));
   const [out, weights] = attend(q, k, v, masks, {
     scale: options.scale ?? null,
     dropoutP: checkDropout(op, options.dropoutP ?? 0),
     generator: options.generator,
+    causalOffset: options.isCausal === true ? 0 : null,
   });
   return options.returnWeights === true ? [out, weights] : out;
 }
@@ -101,19 +101,54 @@ export function keyPaddingToMask(op: string, mask: Tensor, ndim: number, batch: 
   return mask.dtype === 'bool' ? shaped.logicalNot() : shaped;
 }
 
-/** The core: scores, masks, softmax (zeros for fully masked rows), dropout, weights times values. */
+/** Float causal biases (0 = attend, -Infinity = masked) by L, S, offset and dtype, built once each. */
+const causalBiases = new Map<string, Tensor>();
+
+/**
+ * The causal mask as a float bias [L, S] to add to the scores (one add, whose backward is the
+ * identity, where a bool mask costs a `where` forward and backward), or null when every query sees
+ * every key (one new token after a KV cache). Cached: training builds the same one at every step.
+ */
+export function causalBias(L: number, S: number, offset: number, dtype: 'float32' | 'float64'): Tensor | null {
+  if (offset >= S - 1) return null;
+  const key = `${L},${S},${offset},${dtype}`;
+  let bias = causalBiases.get(key);
+  if (bias === undefined) {
+    const values = dtype === 'float64' ? new Float64Array(L * S) : new Float32Array(L * S);
+    for (let i = 0; i < L; i++) for (let j = Math.max(0, i + offset + 1); j < S; j++) values[i * S + j] = -Infinity;
+    if (causalBiases.size >= 64) causalBiases.clear();
+    // Kept: the cache outlives the tidy block that first asked for it.
+    bias = keep(noGrad(() => fromArray(values, [L, S], dtype)));
+    causalBiases.set(key, bias);
+  }
+  return bias;
+}
+
+/**
+ * The core: scores, masks, softmax (zeros for fully masked rows), dropout, weights times values.
+ * `causalOffset` (not null) adds the causal mask aligned at that offset (see causalMask); alone, it
+ * leaves every row at least key 0 to attend, so the fully-masked-row check is skipped.
+ */
 export function attend(
   q: Tensor,
   k: Tensor,
   v: Tensor,
   masks: readonly AttentionMask[],
-  options: { scale: number | null; dropoutP: number; generator?: Generator | undefined },
+  options: { scale: number | null; dropoutP: number; generator?: Generator | undefined; causalOffset?: number | null },
 ): [Tensor, Tensor] {
   const E = q.shape[q.ndim - 1]!;
   const scale = options.scale ?? 1 / Math.sqrt(E);
-  // Scaling q costs L*E multiplications instead of L*S.
-  let scores = q.mul(scale).matmul(k.transpose(-2, -1));
+  // Scaling q costs L*E multiplications instead of L*S (MultiheadAttention folds it into q's weights).
+  let scores = (scale === 1 ? q : q.mul(scale)).matmul(k.transpose(-2, -1));
   for (const m of masks) scores = m.dtype === 'bool' ? where(m, scores, -Infinity) : scores.add(m);
+  const causalOffset = options.causalOffset ?? null;
+  if (causalOffset !== null) {
+    if (causalOffset < 0) throw new Error(`attend: causalOffset must be >= 0, got ${causalOffset}`);
+    const L = q.shape[q.ndim - 2]!;
+    const S = k.shape[k.ndim - 2]!;
+    const bias = causalBias(L, S, causalOffset, scores.dtype === 'float64' ? 'float64' : 'float32');
+    if (bias !== null) scores = scores.add(bias);
+  }
   let weights: Tensor;
   if (masks.length === 0) {
     weights = softmax(scores, -1);

@@ -5,6 +5,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { checkFloating, checkTensor } from '../../ops/util.js';
+import { canFuseLinear, fusedLinear } from './linear-fused.js';
 
 /**
  * `x W^T + b`: x [..., in], weight [out, in], bias [out] or null. A 1-D weight [in] gives [...].
@@ -22,14 +23,26 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
     throw new Error(`linear: input ${formatShape(x.shape)} does not end in ${inFeatures} features (weight ${formatShape(weight.shape)})`);
   }
-  const out = x.matmul(weight.ndim === 2 ? weight.mT : weight);
-  if (bias === null || bias === undefined) return out;
-  checkTensor('linear', bias);
-  const outShape = weight.ndim === 2 ? [weight.shape[0]!] : [];
-  if (bias.ndim > 1 || (bias.ndim === 1 && bias.shape[0] !== (outShape[0] ?? 1))) {
-    throw new Error(`linear: bias ${formatShape(bias.shape)} does not match weight ${formatShape(weight.shape)} (expected ${formatShape(outShape)})`);
+  const b = bias ?? null;
+  if (b !== null) {
+    checkTensor('linear', b);
+    const outShape = weight.ndim === 2 ? [weight.shape[0]!] : [];
+    if (b.ndim > 1 || (b.ndim === 1 && b.shape[0] !== (outShape[0] ?? 1))) {
+      throw new Error(`linear: bias ${formatShape(b.shape)} does not match weight ${formatShape(weight.shape)} (expected ${formatShape(outShape)})`);
+    }
   }
-  return out.add(bias);
+  // [..., in] inputs run as one [rows, in] x [in, out] product (bias added to it too): a broadcast
+  // batched matmul would multiply per leading index and reduce the gradients over them.
+  const flat = x.ndim > 2 && weight.ndim === 2;
+  const x2 = flat ? x.reshape(-1, inFeatures) : x;
+  let out: Tensor;
+  // One op instead of transpose, matmul and add (same values bit for bit): see linear-fused.ts.
+  if (canFuseLinear(x2, weight, b)) out = fusedLinear(x2, weight, b);
+  else {
+    out = x2.matmul(weight.ndim === 2 ? weight.mT : weight);
+    if (b !== null) out = out.add(b);
+  }
+  return flat ? out.reshape([...x.shape.slice(0, -1), weight.shape[0]!]) : out;
 }
 
 /**

@@ -8,7 +8,9 @@
  */
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-import { zeros } from '../../tensor/creation.js';
+import { fromArray, zeros } from '../../tensor/creation.js';
+import { keep } from '../../tensor/scope.js';
+import { noGrad } from '../../autograd/grad-mode.js';
 import { cat, pad } from '../../ops/shape.js';
 import { Module, Parameter } from '../module.js';
 import { constant_, xavierNormal_, xavierUniform_, type InitOptions } from '../init.js';
@@ -86,6 +88,8 @@ export class MultiheadAttention extends Module {
   declare bias_k: Parameter | null;
   declare bias_v: Parameter | null;
   out_proj: Linear;
+  /** The query-row scale of the packed projection (see project), by dtype. */
+  private rowScale: Tensor | null = null;
 
   constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
     super();
@@ -139,18 +143,46 @@ export class MultiheadAttention extends Module {
     return [w, this.in_proj_bias === null ? null : this.in_proj_bias.narrow(0, i * E, E)];
   }
 
-  /** q, k, v projected ([N, *, E] each); one matmul when query, key and value are the same tensor. */
+  /**
+   * q, k, v projected ([N, *, E] each), q already multiplied by the attention scale 1 / sqrt(headDim).
+   * For many query rows the scale goes into q's weights and bias (E * (E + 1) multiplications per
+   * call, where scaling q costs rows * E, on a strided view of the packed product); for a few (one
+   * new token while decoding) into q itself. One matmul when query, key and value are the same tensor.
+   */
   private project(query: Tensor, key: Tensor, value: Tensor, selfAttention: boolean): [Tensor, Tensor, Tensor] {
+    const scale = 1 / Math.sqrt(this.headDim);
+    const rows = query.numel / this.embedDim;
+    const intoWeights = rows > 3 * this.embedDim;
     if (selfAttention && this.in_proj_weight !== null) {
-      const packed = linear(query, this.in_proj_weight, this.in_proj_bias);
-      const [q, k, v] = packed.chunk(3, -1) as [Tensor, Tensor, Tensor];
-      return [q, k, v];
+      let weight: Tensor = this.in_proj_weight;
+      let bias: Tensor | null = this.in_proj_bias;
+      if (intoWeights) {
+        const rowScale = this.queryRowScale(scale);
+        weight = weight.mul(rowScale);
+        bias = bias === null ? null : bias.mul(rowScale.reshape(-1));
+      }
+      const [q, k, v] = linear(query, weight, bias).chunk(3, -1) as [Tensor, Tensor, Tensor];
+      return [intoWeights ? q : q.mul(scale), k, v];
     }
     const [q, k, v] = [query, key, value].map((x, i) => {
       const [w, b] = this.projection(i);
-      return linear(x, w, b);
+      if (i !== 0) return linear(x, w, b);
+      return intoWeights ? linear(x, w.mul(scale), b === null ? null : b.mul(scale)) : linear(x, w, b).mul(scale);
     }) as [Tensor, Tensor, Tensor];
     return [q, k, v];
+  }
+
+  /** [3E, 1]: `scale` on the query rows of the packed projection, 1 on the key and value rows (built once). */
+  private queryRowScale(scale: number): Tensor {
+    const dtype = this.in_proj_weight!.dtype;
+    if (this.rowScale === null || this.rowScale.dtype !== dtype) {
+      const E = this.embedDim;
+      const values = dtype === 'float64' ? new Float64Array(3 * E).fill(1) : new Float32Array(3 * E).fill(1);
+      values.fill(scale, 0, E);
+      // Kept: it outlives the tidy block of the first forward.
+      this.rowScale = keep(noGrad(() => fromArray(values, [3 * E, 1], dtype)));
+    }
+    return this.rowScale;
   }
 
   override forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
@@ -194,8 +226,10 @@ export class MultiheadAttention extends Module {
       const kpm = batched ? options.keyPaddingMask : options.keyPaddingMask.unsqueeze(0);
       masks.push(padColumns(keyPaddingToMask(op, kpm, 4, N, given), extra));
     }
-    if (isCausal) masks.push(padColumns(causalMask(L, given, past), extra));
-    const [out, weights] = attend(qh, kh, vh, masks, { scale: null, dropoutP: this.training ? this.dropout : 0 });
+    // Without extra keys the causal mask goes in as attend's cached float bias (the cheap path).
+    if (isCausal && extra > 0) masks.push(padColumns(causalMask(L, given, past), extra));
+    const causalOffset = isCausal && extra === 0 ? past : null;
+    const [out, weights] = attend(qh, kh, vh, masks, { scale: 1, dropoutP: this.training ? this.dropout : 0, causalOffset });
     let output = this.out_proj.forward(out.transpose(1, 2).reshape(N, L, this.embedDim));
     output = !batched ? output.squeeze(0) : this.batchFirst ? output : output.transpose(0, 1);
     if (!needWeights) return [output, null];

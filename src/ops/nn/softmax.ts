@@ -1,15 +1,16 @@
 /**
  * Softmax and log-softmax along one dim: a fused, numerically stable kernel forward; the backward
- * written with ops from the saved output, so it is differentiable again.
+ * computed from the saved output (softmax's by one fused op), differentiable again.
  */
 import type { Tensor } from '../../tensor/tensor.js';
 import type { FloatDType } from '../../tensor/dtype.js';
-import { normalizeDim } from '../../tensor/shape.js';
+import { normalizeDim, shapesEqual } from '../../tensor/shape.js';
 import { backend } from '../../backend/registry.js';
 import type { View } from '../../backend/backend.js';
 import { record } from '../../autograd/record.js';
 import { checkFloating, checkTensor, fromData } from '../util.js';
 import { show } from './support.js';
+import { softmaxGrad } from './softmax-grad.js';
 
 export interface SoftmaxOptions {
   /** Cast the input to this dtype first (PyTorch's `dtype` argument), e.g. to compute in float64. */
@@ -27,8 +28,9 @@ export interface SoftmaxOptions {
 export function softmax(x: Tensor, dim: number, options: SoftmaxOptions = {}): Tensor {
   const [input, d] = prepare('softmax', x, dim, options);
   const out = run(input, d, false);
-  // dx = y * (g - sum(g * y))
+  // dx = y * (g - sum(g * y)), one fused op (softmax-grad.ts) when g matches out
   return record('softmax', out, [input], (g) => {
+    if (g.dtype === out.dtype && shapesEqual(g.shape, out.shape)) return [softmaxGrad(g, out, d)];
     const gy = g.mul(out);
     return [gy.sub(out.mul(gy.sum(d, true)))];
   }, [out]);
