@@ -83,6 +83,10 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       // reported below as the backward of this node, which is the op the user wrote.
       const grads = anomaly ? withAnomalyMode(false, () => fn(grad, needs)) : fn(grad, needs);
       if (!opts.retainGraph) node.release();
+      // This node has consumed its gradient: one holder fewer. A view op (reshape, transpose) hands
+      // on a view of the storage it received; without this the view would count as shared and be
+      // copied at its leaf although nothing else holds that storage any more.
+      handed.set(grad.storage, handed.get(grad.storage)! - 1);
       for (let i = 0; i < node.next.length; i++) {
         const next = node.next[i];
         let g = grads[i];
@@ -129,7 +133,9 @@ function addGrad(buffer: Map<Node, Tensor>, handed: Map<Storage, number>, node: 
 function accumulateInto(variable: Tensor, g: Tensor, createGraph: boolean, owned: boolean): void {
   let next: Tensor;
   if (variable.grad === null) {
-    const incoming = owned ? g : g.clone();
+    // A non-contiguous gradient (a transposed view) is copied too: .grad keeps the parameter's
+    // contiguous layout, which fused optimizer kernels need.
+    const incoming = owned && g.isContiguous() ? g : g.clone();
     next = createGraph || !incoming.requiresGrad ? incoming : incoming.detach();
   } else {
     const sum = variable.grad.add(g);

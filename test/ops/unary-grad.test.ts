@@ -17,7 +17,7 @@ function sameBits(a: Tensor, b: Tensor): void {
 
 test('tanhGrad: bit for bit the values of the four-op chain, float32 and float64, strided g too', () => {
   for (const dtype of ['float32', 'float64'] as const) {
-    for (const shape of [[10], [3, 4, 5], [1, 12, 8, 8], [1000]]) {
+    for (const shape of [[10], [3, 4, 5], [1, 12, 8, 8], [1000], [2, 1, 2, 3, 2]]) {
       const out = uniform(shape, { seed: 3, dtype }).tanh();
       const g = uniform(shape, { seed: 4, dtype, low: -3, high: 3 });
       sameBits(tanhGrad(g, out), chain(g, out));

@@ -121,8 +121,9 @@ abstract class ConvForward extends ConvNd {
 
   override forward(x: Tensor): Tensor {
     const conv = this.spatial === 1 ? conv1d : conv2d;
+    // One options literal per call (not a spread of a second one): this runs once per layer per step.
+    if (this.paddingMode === 'zeros') return conv(x, this.weight, this.bias, { stride: this.stride, dilation: this.dilation, groups: this.groups, padding: this.padding });
     const opts = { stride: this.stride, dilation: this.dilation, groups: this.groups };
-    if (this.paddingMode === 'zeros') return conv(x, this.weight, this.bias, { ...opts, padding: this.padding });
     // Pad explicitly in the chosen mode, then convolve without padding. F.pad lists the last dim first.
     const amounts: number[] = [];
     for (let d = this.spatial - 1; d >= 0; d--) {

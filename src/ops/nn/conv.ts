@@ -14,7 +14,9 @@ import { formatShape } from '../../tensor/shape.js';
 import type { Conv2dParams } from '../../backend/backend.js';
 import { backend } from '../../backend/registry.js';
 import { record } from '../../autograd/record.js';
-import { checkTensor, fromData } from '../util.js';
+import { isGradEnabled } from '../../autograd/grad-mode.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import { checkTensor, fromData, sumToShape } from '../util.js';
 import { batched, checkSpatialInput, ints, show, type IntOrTuple } from './support.js';
 
 export interface ConvOptions {
@@ -113,8 +115,7 @@ function convNd(op: string, n: number, x: Tensor, w: Tensor, bias: Tensor | null
   const O = w.shape[0]!;
   return batched(x, n, (xb) => {
     const [x4, w4] = n === 1 ? [xb.unsqueeze(2), w.unsqueeze(2)] : [xb, w];
-    let y = convOp(x4, w4, p, [xb.shape[0]!, O, ...(n === 1 ? [1, outSize[0]!] : outSize)]);
-    if (bias !== null) y = y.add(bias.reshape([O, 1, 1]));
+    const y = convOp(x4, w4, p, [xb.shape[0]!, O, ...(n === 1 ? [1, outSize[0]!] : outSize)], bias);
     return n === 1 ? y.squeeze(2) : y;
   });
 }
@@ -184,12 +185,56 @@ function params(n: number, stride: number[], padding: number[], dilation: number
   return { stride: [1, stride[0]!], padding: [0, padding[0]!], dilation: [1, dilation[0]!], groups };
 }
 
-function convOp(x: Tensor, w: Tensor, p: Conv2dParams, outShape: readonly number[]): Tensor {
-  const out = fromData(backend().conv2d(x, w, p, outShape), outShape, x.dtype);
-  return record('conv2d', out, [x, w], (g, needs) => [
+/**
+ * The convolution, plus the bias when given. The bias is added into the kernel's fresh output in one
+ * loop and recorded with the conv as one node, instead of a reshape and a broadcast add (two more
+ * nodes, an allocation and a kernel call: at batch size one those cost more than the conv itself).
+ * Each element is conv + b[o] rounded once to the dtype, as the add kernel computes it, and the
+ * bias's gradient is the add's (the gradient summed to [O, 1, 1]), so values match bit for bit.
+ */
+function convOp(x: Tensor, w: Tensor, p: Conv2dParams, outShape: readonly number[], bias: Tensor | null = null): Tensor {
+  const data = backend().conv2d(x, w, p, outShape);
+  if (bias !== null) addChannelBias(data, outShape, bias);
+  const out = fromData(data, outShape, x.dtype);
+  if (bias === null) {
+    return record('conv2d', out, [x, w], (g, needs) => [
+      needs[0] ? inputGradOp(g, w, p, x.shape) : null,
+      needs[1] ? weightGradOp(x, g, p, w.shape) : null,
+    ], [x, w]);
+  }
+  const O = outShape[1]!;
+  return record('conv2d', out, [x, w, bias], (g, needs) => [
     needs[0] ? inputGradOp(g, w, p, x.shape) : null,
     needs[1] ? weightGradOp(x, g, p, w.shape) : null,
+    needs[2] ? biasGrad(g, O) : null,
   ], [x, w]);
+}
+
+/**
+ * The broadcast add's bias gradient, sumToShape(g, [O, 1, 1]) as [O]: straight from the reduce kernel
+ * over the dims sumToShape picks (batch, and the spatial dims larger than 1) unless the gradient must
+ * itself be differentiable (createGraph).
+ */
+function biasGrad(g: Tensor, O: number): Tensor {
+  if (isGradEnabled()) return sumToShape(g, [O, 1, 1]).reshape([O]);
+  const dims = [0];
+  for (let i = 2; i < g.ndim; i++) if (g.shape[i] !== 1) dims.push(i);
+  return fromData(backend().reduce('sum', g, dims, g.dtype), [O], g.dtype);
+}
+
+/** data[n, o, ...] += bias[o] over a contiguous [N, O, H, W] array (stores round to its dtype). */
+function addChannelBias(data: TypedArray, shape: readonly number[], bias: Tensor): void {
+  const [N, O, H, W] = shape as [number, number, number, number];
+  const plane = H * W;
+  const b = bias.data;
+  const bStride = bias.strides[0]!;
+  let k = 0;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const v = b[bias.offset + o * bStride]!;
+      for (let i = 0; i < plane; i++, k++) data[k] = data[k]! + v;
+    }
+  }
 }
 
 function inputGradOp(g: Tensor, w: Tensor, p: Conv2dParams, inputShape: readonly number[]): Tensor {
