@@ -26,6 +26,11 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (ctx: BenchContext) => Pro
   overhead: () => import('./overhead.js'),
   gemm: () => import('./gemm.js'),
   cnn: () => import('./cnn.js'),
+  gpt: () => import('./gpt.js'),
+  lecun: () => import('./lecun.js'),
+  mlp: () => import('./mlp.js'),
+  data: () => import('./data.js'),
+  'train-memory': () => import('./train-memory.js'),
 };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -183,8 +183,18 @@ function trainableParams<B>(cfg: FitConfig<B>): Tensor[] {
   return cfg.optimizer.paramGroups.flatMap((g) => g.params);
 }
 
-/** Clears the optimizer's gradients and the model's (parameters outside the optimizer would pile up). */
+/**
+ * Clears the optimizer's gradients and the model's (parameters outside the optimizer would pile up).
+ * The previous step's gradient tensors are disposed first: set to null they would wait for the
+ * garbage collector, and on the native backend each step's (a few MB for a mid-sized MLP) piled
+ * up between collections and grew the allocator's pool of freed blocks, which the process keeps:
+ * RSS rose about 10% over 10 epochs of bench/train-memory.ts. Backward gives each leaf a gradient
+ * that owns its storage, so nothing else loses memory; a callback that keeps a `.grad` across
+ * steps must keep a `.clone()` instead.
+ */
 function zeroGrads<B>(cfg: FitConfig<B>, model: Module): void {
+  const params = new Set([...trainableParams(cfg), ...model.parameters()]);
+  for (const p of params) p.grad?.dispose();
   cfg.optimizer.zeroGrad();
   model.zeroGrad();
 }
