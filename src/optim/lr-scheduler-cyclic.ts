@@ -221,7 +221,10 @@ export class OneCycleLR extends LRScheduler {
       let start = 0;
       for (const [k, phase] of this.phases.entries()) {
         if (t <= phase.endStep || k === this.phases.length - 1) {
-          const pct = (t - start) / (phase.endStep - start);
+          // A phase can be empty when totalSteps is tiny (pctStart * totalSteps < 1): it is then at
+          // its end, rather than dividing 0 by 0 into a NaN learning rate.
+          const span = phase.endStep - start;
+          const pct = span > 0 ? (t - start) / span : 1;
           if (this.cycleMomentum) this.setMomentum(i, this.anneal(moms[phase.startMomentum], moms[phase.endMomentum], pct));
           return this.anneal(lrs[phase.startLr], lrs[phase.endLr], pct);
         }

@@ -126,6 +126,21 @@ describe('OneCycleLR', () => {
     );
   });
 
+  it('gives finite rates when a phase is empty (tiny totalSteps)', () => {
+    const opt = new optim.SGD([param()], { lr: 1, momentum: 0.9 });
+    const sched = new optim.OneCycleLR(opt, { maxLr: 1, totalSteps: 4, pctStart: 0.25 });
+    const lrs = [opt.paramGroups[0]!.lr];
+    for (let i = 0; i < 3; i++) {
+      sched.step();
+      lrs.push(opt.paramGroups[0]!.lr);
+    }
+    assert.ok(lrs.every(Number.isFinite), `expected finite rates, got ${lrs}`);
+    assert.equal(lrs[0], 1); // the warm-up phase has no steps: it starts at its end, the peak
+    for (let i = 1; i < lrs.length; i++) assert.ok(lrs[i]! < lrs[i - 1]!, `expected the rate to fall, got ${lrs}`);
+    const single = new optim.OneCycleLR(new optim.SGD([param()], { lr: 1, momentum: 0.9 }), { maxLr: 1, totalSteps: 1 });
+    assert.ok(Number.isFinite(single.getLastLr()[0]!));
+  });
+
   it('errors when stepped past totalSteps', () => {
     const sched = new optim.OneCycleLR(new optim.SGD([param()]), { maxLr: 1, totalSteps: 5 });
     for (let i = 0; i < 5; i++) sched.step(); // PyTorch allows reaching totalSteps itself
