@@ -35,7 +35,7 @@ import { allocArray } from '../tensor/dtype.js';
 import { indexSelect } from '../ops/indexing.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { TensorDataset, isMapDataset, type Dataset, type IterableDataset } from './dataset.js';
-import { defaultCollate, type CollateFn } from './collate.js';
+import { defaultCollate, type CollateFn, type Collated } from './collate.js';
 import { BatchSampler, RandomSampler, SequentialSampler, asSampler, deriveSeed, seedFrom, type BatchSamplerLike, type Sampler } from './sampler.js';
 import { WorkerPool, workerSpecOf, type WorkerDatasetSpec } from './worker-pool.js';
 import type { Transform } from './transforms/transform.js';
@@ -81,7 +81,10 @@ function positiveInt(name: string, v: number): number {
 }
 
 /** A DataLoader over a map-style or iterable dataset; see the file comment. */
-export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncIterable<B> {
+/** The batch type of a loader with the default collate: untyped samples give untyped batches. */
+export type DefaultBatch<T> = unknown extends T ? unknown : Collated<T>;
+
+export class DataLoader<T = unknown, B = DefaultBatch<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly dataset: Dataset<T> | IterableDataset<T>;
   readonly batchSize: number;
   readonly dropLast: boolean;

@@ -191,3 +191,13 @@ test('worker threads give the same batches as this thread', async () => {
   assert.throws(() => new DataLoader(local, { numWorkers: 1, transform: (x) => x }), /transform and targetTransform cannot be sent to worker threads/);
   void tensor;
 });
+
+test('batches of a TensorDataset are typed as tensor arrays (checked by tsc)', () => {
+  const loader = new DataLoader(new TensorDataset(tensor([[1, 2], [3, 4], [5, 6]]), tensor([0, 1, 0], { dtype: 'int32' })), { batchSize: 2 });
+  const shapes: number[][] = [];
+  for (const [x, y] of loader) {
+    const typed: [Tensor, Tensor] = [x, y];
+    shapes.push(typed[0].shape.slice(), typed[1].shape.slice());
+  }
+  assert.deepEqual(shapes, [[2, 2], [2], [1, 2], [1]]);
+});
