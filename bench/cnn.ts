@@ -168,7 +168,10 @@ function torchCpuAnchor(spec: TrainingSpec): Anchor | null {
   return {
     name: 'PyTorch 1.13 (CPU time)',
     measure: () => {
-      const r = spawnSync(python, ['-c', TORCH_CPU_ANCHOR, spec.name, String(spec.steps)], { encoding: 'utf8', env: anchorEnv() });
+      // One thread everywhere: torch.set_num_threads(1) does not stop OpenBLAS's own pool, whose
+      // spinning threads would count in the process's CPU time whenever a core is free.
+      const env = { ...anchorEnv(), OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+      const r = spawnSync(python, ['-c', TORCH_CPU_ANCHOR, spec.name, String(cpuSteps(spec))], { encoding: 'utf8', env });
       const v = Number((r.stdout ?? '').trim());
       if (r.status !== 0 || !Number.isFinite(v)) {
         console.warn(`${spec.name}: the PyTorch CPU-time anchor failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
@@ -178,6 +181,9 @@ function torchCpuAnchor(spec: TrainingSpec): Anchor | null {
     },
   };
 }
+
+/** Steps timed in CPU-time mode, on both sides: four times the anchor's, to average over more garbage collections. */
+const cpuSteps = (spec: TrainingSpec): number => 4 * spec.steps;
 
 /** samples per second of process CPU time (all of Node's threads: ours must run with one). */
 function samplesPerCpuSecond(w: Workload, steps: number): number {
@@ -287,7 +293,7 @@ export function runTraining(ctx: BenchContext, spec: TrainingSpec): void {
   const ours: number[] = [];
   const theirs: (number | null)[][] = anchors.map(() => []);
   for (let r = 0; r < ctx.runs; r++) {
-    const o = cpuTime ? samplesPerCpuSecond(w, spec.steps) : samplesPerSecond(w, spec.steps);
+    const o = cpuTime ? samplesPerCpuSecond(w, cpuSteps(spec)) : samplesPerSecond(w, spec.steps);
     ours.push(o);
     const parts = [`tessera ${o.toFixed(0)} samples/s`];
     anchors.forEach((a, i) => {

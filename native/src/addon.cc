@@ -8,6 +8,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tessera::RegisterElementwise(env, exports);
   tessera::RegisterGemm(env, exports);
   tessera::RegisterConv(env, exports);
+  tessera::RegisterOptim(env, exports);
+  tessera::RegisterNorm(env, exports);
   return exports;
 }
 

@@ -100,5 +100,7 @@ void RegisterCore(Napi::Env env, Napi::Object exports);
 void RegisterElementwise(Napi::Env env, Napi::Object exports);
 void RegisterGemm(Napi::Env env, Napi::Object exports);
 void RegisterConv(Napi::Env env, Napi::Object exports);
+void RegisterOptim(Napi::Env env, Napi::Object exports);
+void RegisterNorm(Napi::Env env, Napi::Object exports);
 
 }  // namespace tessera

@@ -114,4 +114,40 @@ export interface Backend {
 
   /** Softmax or log-softmax along `dim`, computed stably (max subtracted). */
   softmax(x: View, dim: number, log: boolean): TypedArray;
+
+  /**
+   * Layer normalization of each row of a contiguous x [rows, cols] (`shape` is [rows, cols]):
+   * out = (x - mean) * rstd * weight + bias with the row's mean and biased variance, rstd =
+   * 1 / sqrt(var + eps); weight and bias ([cols], contiguous) are optional. Returns out and the
+   * per-row mean and rstd ([rows]), all in x's dtype (statistics accumulate in float64).
+   */
+  layerNorm(x: View, weight: View | null, bias: View | null, eps: number): NormForward;
+  /**
+   * Gradients of layerNorm from the upstream gradient g (contiguous, x's shape) and the saved mean
+   * and rstd: dx always; dweight / dbias ([cols]) when `needWeight` / `needBias` (else null).
+   */
+  layerNormBackward(g: View, x: View, mean: View, rstd: View, weight: View | null, needWeight: boolean, needBias: boolean): NormBackward;
+  /**
+   * Batch normalization with the batch's statistics of a contiguous x [N, C, S] (`shape`; S is the
+   * spatial size, 1 for [N, C] inputs): each channel's N * S values are normalized by their mean
+   * and biased variance; weight and bias [C] optional. Returns out, the per-channel mean and rstd,
+   * and the biased variance (for the running statistics).
+   */
+  batchNorm(x: View, weight: View | null, bias: View | null, eps: number): NormForward & { variance: TypedArray };
+  /** Gradients of batchNorm (batch statistics), as layerNormBackward's, per channel. */
+  batchNormBackward(g: View, x: View, mean: View, rstd: View, weight: View | null, needWeight: boolean, needBias: boolean): NormBackward;
+}
+
+/** What a normalization forward kernel returns. */
+export interface NormForward {
+  out: TypedArray;
+  mean: TypedArray;
+  rstd: TypedArray;
+}
+
+/** What a normalization backward kernel returns. */
+export interface NormBackward {
+  dx: TypedArray;
+  dweight: TypedArray | null;
+  dbias: TypedArray | null;
 }

@@ -176,6 +176,55 @@ inline void gather(const T* src, int64_t stride, T* dst, int64_t n) {
   for (int64_t i = 0; i < n; i++) dst[i] = src[i * stride];
 }
 
+// A copy whose source is a transposed matrix (the last two dims of the plan: the destination's
+// rows contiguous, the source's columns contiguous), e.g. a weight gradient computed as the
+// transpose of a product. Walking the destination row by row would read the source with a stride
+// of one row per element, touching a new cache line each time and re-reading every line once per
+// row; square tiles keep both sides of a tile in L1.
+template <typename T>
+void transpose_copy(const Plan<2>& p) {
+  constexpr int64_t kTile = 32;
+  const int nd = p.ndim;
+  const int64_t rows = p.shape[nd - 2], cols = p.shape[nd - 1];
+  const int64_t drs = p.strides[0][nd - 2];  // destination: row stride (its column stride is 1)
+  const int64_t scs = p.strides[1][nd - 1];  // source: column stride (its row stride is 1)
+  const int64_t row_tiles = (rows + kTile - 1) / kTile;
+  const int64_t outer = p.numel() / (rows * cols);
+  T* const dbase = reinterpret_cast<T*>(p.base[0]);
+  const T* const sbase = reinterpret_cast<const T*>(p.base[1]);
+  parallel_for(outer * row_tiles, (kCheapGrain + kTile * cols - 1) / (kTile * cols), [&](int64_t b, int64_t e) {
+    for (int64_t item = b; item < e; item++) {
+      // The outer dims' offsets of matrix `o`.
+      int64_t o = item / row_tiles, doff = 0, soff = 0;
+      for (int d = nd - 3; d >= 0; d--) {
+        const int64_t i = o % p.shape[d];
+        o /= p.shape[d];
+        doff += i * p.strides[0][d];
+        soff += i * p.strides[1][d];
+      }
+      const int64_t r0 = (item % row_tiles) * kTile;
+      const int64_t r1 = r0 + kTile < rows ? r0 + kTile : rows;
+      T* dst = dbase + doff;
+      const T* src = sbase + soff;
+      // Each tile goes through a small buffer: reads sweep the source's contiguous columns, and
+      // each destination row piece is then written whole. Writing the tile straight into the
+      // destination keeps a line of every one of its rows half-written at once, and with row
+      // strides that are multiples of 4 KiB those lines all fall in one L1 set and evict each
+      // other (8 times slower than the buffered copy on a [128, 9216] destination).
+      alignas(64) T tile[kTile][kTile];
+      const int64_t h = r1 - r0;
+      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+        const int64_t w = c0 + kTile < cols ? kTile : cols - c0;
+        for (int64_t c = 0; c < w; c++) {
+          const T* in = src + (c0 + c) * scs + r0;
+          for (int64_t r = 0; r < h; r++) tile[r][c] = in[r];
+        }
+        for (int64_t r = 0; r < h; r++) std::memcpy(dst + (r0 + r) * drs + c0, tile[r], static_cast<size_t>(w) * sizeof(T));
+      }
+    }
+  });
+}
+
 }  // namespace
 
 bool ew_copy(const View& src, const View& dst) {
@@ -183,6 +232,11 @@ bool ew_copy(const View& src, const View& dst) {
   if (n == 0) return true;
   const Plan<2> p = plan2(dst, src);
   const int64_t ds = p.inner_stride(0), ss = p.inner_stride(1);
+  if (src.dtype == dst.dtype && p.ndim >= 2 && ds == 1 && ss > 1 && p.strides[1][p.ndim - 2] == 1 && p.inner() >= 8 &&
+      p.shape[p.ndim - 2] >= 8) {
+    with_type(src.dtype, [&](auto tag) { transpose_copy<typename decltype(tag)::type>(p); });
+    return true;
+  }
   bool ok = true;
   with_type(src.dtype, [&](auto st) {
     using S = typename decltype(st)::type;

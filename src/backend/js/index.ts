@@ -10,6 +10,7 @@ import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { avgPool2d, avgPool2dGrad, maxPool2d } from './pool.js';
 import { gather, scatter } from './gather.js';
 import { softmax } from './softmax.js';
+import { batchNorm, batchNormBackward, layerNorm, layerNormBackward } from './norm.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -33,6 +34,10 @@ export const jsBackend: Backend = {
   gather,
   scatter,
   softmax,
+  layerNorm,
+  layerNormBackward,
+  batchNorm,
+  batchNormBackward,
 };
 
 registerBackend(jsBackend, 0);

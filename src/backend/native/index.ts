@@ -18,6 +18,9 @@ import { elementwiseKernels } from './elementwise.js';
 import { convKernels } from './conv.js';
 import { gatherKernels } from './gather.js';
 import { gemmKernels } from './gemm.js';
+import { optimizerKernels } from './optim.js';
+import { normKernels } from './norm.js';
+import type { FusedOptimizerKernels } from '../../optim/fused.js';
 
 /** Below this many bytes a JS typed array is cheaper than an external buffer (measured). */
 const NATIVE_ALLOC_MIN_BYTES = 4096;
@@ -28,7 +31,7 @@ const BYTES: { readonly [K in DType]: number } = { float32: 4, float64: 8, int32
 const nativeBuffers = new WeakSet<ArrayBufferLike>();
 
 /** Builds the backend over a loaded addon (exported for tests that need a second instance). */
-export function createNativeBackend(addon: NativeAddon): Backend {
+export function createNativeBackend(addon: NativeAddon): Backend & FusedOptimizerKernels {
   addon.init(META);
 
   /** Memory for a kernel's output: pooled and aligned when big enough to matter. */
@@ -56,6 +59,9 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     ...gemmKernels(addon, allocOut),
     ...convKernels(addon, allocOut),
     ...gatherKernels(addon, allocOut),
+    ...normKernels(addon, allocOut),
+    // the optional fused optimizer updates (src/optim/fused.ts)
+    ...optimizerKernels(addon),
   };
 }
 

@@ -1,16 +1,20 @@
 /**
  * Normalization functions with PyTorch's signatures and defaults: batchNorm, instanceNorm, layerNorm,
- * groupNorm, rmsNorm, and normalize (vectors to unit norm). All are composed from ops (mean and
- * variance over dims, rsqrt, broadcasting), so gradients of every order come for free. Statistics are
- * computed in two passes (mean, then squared deviations), as `var` does, and the variance used to
- * normalize is the biased one (divided by n); the running variance stores the unbiased one (n - 1),
- * as in PyTorch.
+ * groupNorm, rmsNorm, and normalize (vectors to unit norm). layerNorm, batchNorm (with batch
+ * statistics), groupNorm and instanceNorm (as layer norms of their groups and planes) run the fused
+ * ops of ops/nn/norm.ts, whose backward is one kernel too (and written with ops when a graph of the
+ * backward is built, so every order of gradient still works); the others, eval-mode batch norm, and
+ * layerNorm/batchNorm when weight or bias has another dtype than the input, are composed from ops
+ * (mean and variance over dims, rsqrt, broadcasting). Statistics are computed in two passes
+ * (mean, then squared deviations), as `var` does, and the variance used to normalize is the biased
+ * one (divided by n); the running variance stores the unbiased one (n - 1), as in PyTorch.
  */
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatShape, shapesEqual } from '../../tensor/shape.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { checkFloating, checkTensor } from '../../ops/util.js';
 import { show } from '../../ops/nn/support.js';
+import { batchNormOp, layerNormOp } from '../../ops/nn/norm.js';
 
 /** float32 and float64 machine epsilons (torch.finfo(dtype).eps), rmsNorm's default eps. */
 const FLOAT32_EPS = 1.1920928955078125e-7;
@@ -100,8 +104,13 @@ export function batchNorm(
   }
   const n = x.numel / c;
   if (n === 1) throw new Error(`${op}: expected more than 1 value per channel when training, got input of shape ${formatShape(x.shape)}`);
-  const [variance, mean] = x.varMean(dims, { correction: 0, keepdim: true });
-  const out = affine(x.sub(mean).mul(variance.add(eps).rsqrt()), w, b);
+  let out: Tensor, mean: Tensor, variance: Tensor;
+  if (sameDtype(x, weight, bias)) {
+    ({ out, mean, variance } = batchNormOp(x, weight, bias, eps));
+  } else {
+    [variance, mean] = x.varMean(dims, { correction: 0, keepdim: true });
+    out = affine(x.sub(mean).mul(variance.add(eps).rsqrt()), w, b);
+  }
   // An empty batch has no statistics: the running ones stay as they are (PyTorch does the same).
   if (hasMean && n > 0) {
     updateRunning(runningMean!, mean, momentum);
@@ -142,9 +151,11 @@ export function instanceNorm(
   const dims = trailingDims(x.ndim, 2);
   const n = dims.reduce((p, d) => p * x.shape[d]!, 1);
   if (n === 1) throw new Error(`${op}: expected more than 1 spatial element when training, got input of shape ${formatShape(x.shape)}`);
-  const [variance, mean] = x.varMean(dims, { correction: 0, keepdim: true });
-  const out = affine(x.sub(mean).mul(variance.add(eps).rsqrt()), w, b);
+  // each plane of each sample is a row of the fused layer norm (the affine is per channel)
+  const planes = x.reshape([x.shape[0]! * x.shape[1]!, n]);
+  const out = affine(layerNormOp(planes, 1, null, null, eps).reshape(x.shape), w, b);
   if (hasMean && x.numel > 0) {
+    const [variance, mean] = noGrad(() => x.detach().varMean(dims, { correction: 0, keepdim: true }));
     // PyTorch runs batch norm on [1, N * C, *] with the running statistics repeated N times, then
     // averages the N updated copies: the same as averaging the per-instance statistics first.
     updateRunning(runningMean!, mean.mean(0), momentum);
@@ -182,9 +193,15 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const w = checkOptional(op, 'weight', weight, shape) ? weight : null;
   const b = checkOptional(op, 'bias', bias, shape) ? bias : null;
   checkNumber(op, 'eps', eps, 0);
+  if (sameDtype(x, w, b)) return layerNormOp(x, shape.length, w, b, eps);
   const dims = trailingDims(x.ndim, x.ndim - shape.length);
   const [variance, mean] = x.varMean(dims, { correction: 0, keepdim: true });
   return affine(x.sub(mean).mul(variance.add(eps).rsqrt()), w, b);
+}
+
+/** Whether the fused ops take these: weight and bias absent or of x's dtype (no promotion needed). */
+function sameDtype(x: Tensor, weight: Tensor | null, bias: Tensor | null): boolean {
+  return (weight === null || weight.dtype === x.dtype) && (bias === null || bias.dtype === x.dtype);
 }
 
 /**
@@ -210,8 +227,8 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   const b = checkOptional(op, 'bias', bias, [c]) ? perChannel(bias!, x.ndim) : null;
   checkNumber(op, 'eps', eps, 0);
   const grouped = x.reshape([x.shape[0]!, numGroups, x.numel / Math.max(1, x.shape[0]! * numGroups)]);
-  const [variance, mean] = grouped.varMean(2, { correction: 0, keepdim: true });
-  const out = grouped.sub(mean).mul(variance.add(eps).rsqrt()).reshape(x.shape);
+  // each group of each sample is a row of the fused layer norm (no affine: that one is per channel)
+  const out = layerNormOp(grouped, 1, null, null, eps).reshape(x.shape);
   return affine(out, w, b);
 }
 

@@ -7,7 +7,9 @@ import { describe, it } from 'node:test';
 import type { Backend, DType, View } from '../../../src/index.js';
 import type { BinaryOp, UnaryOp } from '../../../src/backend/backend.js';
 import { BINARY_OPS, UNARY_OPS } from '../../../src/backend/native/codes.js';
+import assert from 'node:assert/strict';
 import { seeded } from '../../helpers.js';
+import { erf } from '../../../src/backend/js/math.js';
 import { noFallback, assertSame, forEachKernelTable, countAddonCalls, describeView, forcingNative, js, layouts, nativeBackend, randomView, SHAPES, skipReason, valueSource } from './support.js';
 
 const FLOATS: DType[] = ['float32', 'float64'];
@@ -68,6 +70,38 @@ describe('native unary kernels match the reference', () => {
   });
 });
 
+describe('native float32 erf and gelu (vectorized polynomial forms)', () => {
+  /** Distance from the float32 rounding of `exact`, in units of its last place. */
+  const ulps = (value: number, exact: number): number => {
+    const rounded = Math.fround(exact);
+    return Math.abs(value - rounded) / Math.max(Math.abs(rounded) * 2 ** -23, 2 ** -149);
+  };
+  withNative('within one float32 ulp of the float64 reference over [-5, 8], NaN and infinities kept', (nb) => {
+    const n = 26001;
+    const x = new Float32Array(n + 4).map((_, i) => -5 + (13 * i) / (n - 1));
+    x.set([NaN, Infinity, -Infinity, -0], n);
+    const view: View = { data: x, dtype: 'float32', shape: [x.length], strides: [1], offset: 0 };
+    const e = noFallback(() => nb.unary('erf', view, 'float32', 0));
+    const g = noFallback(() => nb.unary('gelu', view, 'float32', 0));
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      // the reference is accurate here: 1 + erf(v / sqrt 2) loses at most 2e-10 of its value at v = -5
+      assert.ok(ulps(e[i]!, erf(v)) <= 1, `erf(${v}) = ${e[i]}, expected ${erf(v)}`);
+      assert.ok(ulps(g[i]!, 0.5 * v * (1 + erf(v * Math.SQRT1_2))) <= 1, `gelu(${v}) = ${g[i]}`);
+    }
+    assert.ok(Number.isNaN(e[n]!) && Number.isNaN(g[n]!));
+    assert.deepEqual([e[n + 1], e[n + 2], g[n + 1]], [1, -1, Infinity]);
+    assert.ok(Object.is(e[n + 3], -0) && Object.is(g[n + 3], -0));
+  });
+  withNative('gelu keeps its relative accuracy far into the negative tail (no cancellation in 1 + erf)', (nb) => {
+    // 0.5 x erfc(-x / sqrt 2), computed in high precision
+    const cases: [number, number][] = [[-6, -5.919525758457667e-9], [-8, -4.9767683396140065e-15], [-10, -7.619852977043458e-23], [-13, -7.952313854143535e-38]];
+    const x = new Float32Array(cases.map((c) => c[0]));
+    const g = noFallback(() => nb.unary('gelu', { data: x, dtype: 'float32', shape: [x.length], strides: [1], offset: 0 }, 'float32', 0));
+    cases.forEach(([v, exact], i) => assert.ok(ulps(g[i]!, exact) <= 1, `gelu(${v}) = ${g[i]}, expected ${exact}`));
+  });
+});
+
 describe('native binary kernels match the reference', () => {
   for (const op of BINARY_OPS) {
     withNative(op, (nb) => {
@@ -118,6 +152,25 @@ describe('native where, copy and assign match the reference', () => {
         for (const x of cases(from, 37, { scale: 1e9 })) {
           assertSame(noFallback(() => nb.copy(x, to)), js.copy(x, to), to, `copy ${from} -> ${to} ${describeView(x)}`, true);
         }
+      }
+    }
+  });
+  withNative('copy and assign of transposed matrices (the tiled path): edges, batches, offsets, every dtype', (nb) => {
+    const rng = seeded(43);
+    // [rows, cols] stored transposed, with a batch dim and partial tiles at both edges
+    for (const [batch, rows, cols] of [[1, 8, 8], [1, 33, 70], [3, 128, 45], [2, 9, 300], [1, 512, 10]] as const) {
+      for (const dtype of DTYPES) {
+        const fill = valueSource(dtype, rng);
+        const data = randomView([batch, cols, rows], dtype, rng, fill).data;
+        const offset = 1;
+        const x: View = { data, dtype, shape: [batch, rows, cols], strides: [rows * cols, 1, rows], offset: 0 };
+        assertSame(noFallback(() => nb.copy(x, dtype)), js.copy(x, dtype), dtype, `transposed copy ${describeView(x)}`, true);
+        // into a strided destination (rows padded by one element, at an offset)
+        const dst: View = { data: randomView([batch * rows * (cols + 1) + offset], dtype, rng, fill).data, dtype, shape: [batch, rows, cols], strides: [rows * (cols + 1), cols + 1, 1], offset };
+        const expected = { ...dst, data: dst.data.slice() };
+        noFallback(() => nb.assign(dst, x));
+        js.assign(expected, x);
+        assertSame(dst.data, expected.data, dtype, `transposed assign ${describeView(dst)}`, true);
       }
     }
   });
