@@ -9,7 +9,9 @@ import { allocArray, promoteTypes, type TypedArray } from '../tensor/dtype.js';
 import { contiguousStrides, formatShape, normalizeDim, normalizeDims, numelOf, shapeArgs, shapesEqual } from '../tensor/shape.js';
 import type { View } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
-import { record } from '../autograd/record.js';
+import { isRecording, record } from '../autograd/record.js';
+import { withGradMode } from '../autograd/grad-mode.js';
+import type { BackwardFn } from '../autograd/node.js';
 import { clone, expand, flatten, narrow, reshape, select, unsqueeze } from './view.js';
 import { where } from './compare.js';
 import { broadcastView, checkTensor, fromData, scalarTensor } from './util.js';
@@ -127,11 +129,57 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
     const sum = sizes.reduce((a, b) => a + b, 0);
     if (sum !== size) throw new Error(`split: sizes [${sizes}] sum to ${sum} but dim ${d} has size ${size}`);
   }
+  if (sizes.length < 2 || !isRecording(x)) {
+    let start = 0;
+    return sizes.map((len) => {
+      const piece = narrow(x, d, start, len);
+      start += len;
+      return piece;
+    });
+  }
+  return recordSplit(x, d, sizes);
+}
+
+/**
+ * The pieces of a split that autograd follows, whose gradients meet in one concatenation instead of
+ * each piece writing into its own zero-filled copy of the input and the engine adding those copies
+ * (three [2048,384] buffers and two adds per attention layer for a q/k/v chunk). Each piece's node
+ * leaves its gradient in a slot and sends a 0-d token on to a shared node, `joint`; the engine runs
+ * `joint` after every piece that received a gradient (it follows them in topological order), and
+ * `joint` concatenates the slots, with zeros only for pieces that got none. The concatenation is an
+ * ordinary recorded op, so double backward goes through it.
+ */
+function recordSplit(x: Tensor, d: number, sizes: readonly number[]): Tensor[] {
+  const slots = new Array<Tensor | null>(sizes.length).fill(null);
+  const token = scalarTensor(0, x.dtype);
+  const joinGradients: BackwardFn = (_token, needs) => {
+    if (!needs[0]) return [null];
+    const parts = slots.map((g, i) => {
+      if (g !== null) return g;
+      const shape = x.shape.slice();
+      shape[d] = sizes[i]!;
+      return fromData(backend().alloc(x.dtype, numelOf(shape)), shape, x.dtype);
+    });
+    slots.fill(null);
+    return [cat(parts, d)];
+  };
+  const joint = record('split', withGradMode(false, () => x.detach()), [x], joinGradients);
+  const jointNode = joint.gradEdge();
   let start = 0;
-  return sizes.map((len) => {
-    const piece = narrow(x, d, start, len);
+  return sizes.map((len, i) => {
+    const view = withGradMode(false, () => narrow(x, d, start, len));
     start += len;
-    return piece;
+    return record('split', view, [joint], (g, needs) => {
+      if (!needs[0]) return [null];
+      // A slot still filled here is left from a pass that threw before reaching `joint`: overwritten.
+      slots[i] = g;
+      // `joint` saves nothing, so it may run again after a pass without retainGraph released it: a
+      // later backward through another piece (its own node still armed) must still reach the input,
+      // as it did when every piece had its own edge to it. Each piece's node keeps the usual rule.
+      jointNode.backwardFn = joinGradients;
+      return [token];
+      // `token` listed as saved: a tidy() around the forward pass then keeps it for a later backward.
+    }, [token]);
   });
 }
 

@@ -1,8 +1,10 @@
 /** Shape ops: PyTorch's documented examples, dtypes, aliasing, gradients and edge cases. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { arange, cat, chunk, flip, ones, pad, repeat, roll, split, stack, tensor, tile, tril, triu, unbind, zeros, Tensor } from '../../src/index.js';
+import { arange, cat, chunk, flip, ones, pad, repeat, roll, split, stack, tensor, tile, tidy, tril, triu, unbind, zeros, Tensor } from '../../src/index.js';
 import { assertClose, assertThrowsMatching } from '../helpers.js';
+import { gradcheck, gradgradcheck } from '../../src/autograd/gradcheck.js';
+import { grad } from '../../src/autograd/functional.js';
 
 const f64 = (v: number[] | number[][], requiresGrad = true): Tensor => tensor(v, { dtype: 'float64', requiresGrad });
 
@@ -118,6 +120,52 @@ describe('split, chunk, unbind', () => {
     const [r0, r1] = unbind(y);
     r0!.sub(r1!).sum().backward();
     assertClose(y.grad!, [[1, 1], [-1, -1]]);
+  });
+
+  it('split and chunk pass gradcheck and gradgradcheck, pieces used nonlinearly and twice', () => {
+    const x = tensor([[0.3, -1.2, 0.7, 2.0, -0.4, 1.1], [0.9, 0.2, -0.8, 1.5, 0.6, -1.3]], { dtype: 'float64', requiresGrad: true });
+    const fn = (t: Tensor): Tensor => {
+      const [q, k, v] = chunk(t, 3, -1) as [Tensor, Tensor, Tensor];
+      return q.mul(k).add(v.mul(v)).add(q.tanh());
+    };
+    assert.ok(gradcheck(fn, [x]));
+    assert.ok(gradgradcheck(fn, [x]));
+    const rows = (t: Tensor): Tensor => {
+      const [a, b] = split(t, [1, 1]) as [Tensor, Tensor];
+      return a.mul(b).add(a.exp());
+    };
+    assert.ok(gradgradcheck(rows, [x]));
+  });
+
+  it('split gradients stay right across repeated passes and from a single piece', () => {
+    const x = f64([1, 2, 3, 4, 5, 6]);
+    const [a, b, c] = split(x, 2) as [Tensor, Tensor, Tensor];
+    const loss1 = a.mul(c).sum();
+    loss1.backward(null, { retainGraph: true });
+    assertClose(x.grad!, [5, 6, 0, 0, 1, 2]);
+    x.grad = null;
+    loss1.backward();
+    assertClose(x.grad!, [5, 6, 0, 0, 1, 2]);
+    x.grad = null;
+    b.mul(3).sum().backward();
+    assertClose(x.grad!, [0, 0, 3, 3, 0, 0]);
+    const [a2] = split(x, 2) as [Tensor];
+    const [ga] = grad(a2.mul(a2).sum(), [a2]);
+    assertClose(ga!, [2, 4]);
+    const y = f64([1, 2, 3, 4]);
+    const [p, q] = chunk(y, 2) as [Tensor, Tensor];
+    const [gy] = grad(p.mul(q).sum(), [y], { createGraph: true });
+    assertClose(gy!, [3, 4, 1, 2]);
+    gy!.pow(2).sum().backward();
+    assertClose(y.grad!, [2, 4, 6, 8]);
+    // Split inside tidy, backward after it: what the pieces' gradients need survives the block.
+    const z = f64([1, 2, 3, 4]);
+    const loss = tidy(() => {
+      const [u, w] = chunk(z, 2) as [Tensor, Tensor];
+      return u.mul(w).sum();
+    });
+    loss.backward();
+    assertClose(z.grad!, [3, 4, 1, 2]);
   });
 });
 

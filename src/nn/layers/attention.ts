@@ -203,7 +203,10 @@ export class MultiheadAttention extends Module {
       v = cat([v, this.bias_v.expand(N, 1, this.embedDim)], 1);
       extra++;
     }
-    const heads = (x: Tensor): Tensor => x.reshape(N, x.shape[1]!, H, hd).transpose(1, 2); // [N, H, *, hd]
+    // [N, H, *, hd], made contiguous once here: the batched products (scores, weights times values)
+    // would otherwise copy these strided views of the packed projection in the forward pass and
+    // again in the backward pass, where each is read by the other operand's gradient.
+    const heads = (x: Tensor): Tensor => x.reshape(N, x.shape[1]!, H, hd).transpose(1, 2).contiguous();
     let qh = heads(q);
     let kh = heads(k);
     let vh = heads(v);
