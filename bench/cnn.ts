@@ -207,9 +207,10 @@ const GROUPS: Record<string, string> = {
   maxPool2d: 'pooling',
   avgPool2d: 'pooling',
   avgPool2dGrad: 'pooling',
+  maxPool2dGrad: 'max-pool backward',
   matmul: 'matmul (dense layers)',
-  scatter: 'gather/scatter (max-pool backward, loss)',
-  gather: 'gather/scatter (max-pool backward, loss)',
+  scatter: 'gather/scatter (loss)',
+  gather: 'gather/scatter (loss)',
   adamStep: 'optimizer (fused)',
   sgdStep: 'optimizer (fused)',
 };

@@ -73,6 +73,12 @@ export interface Backend {
   binary(op: BinaryOp, a: View, b: View, outDtype: DType): TypedArray;
   /** `cond ? a : b`; all three broadcast to the output shape. */
   where(cond: View, a: View, b: View, outDtype: DType): TypedArray;
+  /**
+   * relu's gradient `g * (out > 0)` in g's dtype, as one pass: g and out are float32 or float64 of
+   * one dtype and shape (any strides). A product with the 0/1 mask, so the values are the chain
+   * `g.mul(out.gt(0).to(g.dtype))`'s bit for bit (-g * 0 is -0, Infinity * 0 is NaN).
+   */
+  reluBackward(g: View, out: View): TypedArray;
 
   /** `dims` sorted and unique; the output has x's shape with those dims set to 1. */
   reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): TypedArray;
@@ -95,6 +101,12 @@ export interface Backend {
 
   /** Values and flat (h*W + w) argmax indices into each input plane. Padding counts as -Infinity. */
   maxPool2d(x: View, p: Pool2dParams): { values: TypedArray; indices: Int32Array };
+  /**
+   * Gradient of maxPool2d: g [N, C, Ho, Wo] added at maxPool2d's flat argmax `indices` (int32, g's
+   * shape) into zeroed [N, C, H, W] planes, in row-major order of the outputs (so overlapping windows
+   * sum as a scatter-add does, bit for bit).
+   */
+  maxPool2dGrad(g: View, indices: View, inputShape: readonly number[]): TypedArray;
   avgPool2d(x: View, p: Pool2dParams): TypedArray;
   /** Gradient of avgPool2d: spreads each output gradient over its window, [N, C, H, W]. */
   avgPool2dGrad(g: View, p: Pool2dParams, inputShape: readonly number[]): TypedArray;

@@ -10,6 +10,7 @@ import { record, nonDifferentiable } from '../autograd/record.js';
 import { unaryKernel } from './support.js';
 import { checkTensor } from './util.js';
 import { tanhGrad } from './unary-grad.js';
+import { reluGrad } from './relu-grad.js';
 import { geluGrad } from './gelu-grad.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI } from '../tensor/constants.js';
@@ -127,7 +128,7 @@ export function relu(x: Tensor): Tensor {
   checkTensor('relu', x);
   const out = unaryKernel('relu', x, x.dtype);
   if (!isFloating(x.dtype)) return nonDifferentiable('relu', out);
-  return record('relu', out, [x], (g) => [g.mul(out.gt(0).to(g.dtype))], [out]);
+  return record('relu', out, [x], (g) => [reluGrad(g, out)], [out]);
 }
 
 /** x for x > 0, `negativeSlope * x` otherwise (default slope 0.01). */

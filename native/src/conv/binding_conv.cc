@@ -7,6 +7,7 @@
 //   maxPool2d(values, indices, x): view x, pool params
 //   avgPool2d(out, x):            view x, pool params
 //   avgPool2dGrad(out, g):        view g, pool params, input shape[4]
+//   maxPool2dGrad(out, g, idx):   view g, view idx, input shape[4]
 // conv params: stride[2], padding[2], dilation[2], groups
 // pool params: kernel[2], stride[2], padding[2], dilation[2], countIncludePad, hasDivisorOverride,
 //              divisorOverride, out[2]
@@ -214,6 +215,32 @@ Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
+  Array arr[3];
+  if (!arrays(info, 3, arr)) return throw_error(info.Env(), "maxPool2dGrad");
+  MetaReader r;
+  View g, idx;
+  r.view(arr[1], &g);
+  r.view(arr[2], &idx);
+  int64_t shape[4];
+  read_shape(r, shape);
+  const DType t = arr[1].dtype;
+  if (!float_dtype(t) || arr[0].dtype != t || arr[2].dtype != DType::I32 || !in_bounds(g, arr[1]) ||
+      !in_bounds(idx, arr[2]) || g.shape[0] != shape[0] || g.shape[1] != shape[1] ||
+      shape[2] < 0 || shape[3] < 0 || static_cast<int64_t>(arr[0].length) < numel(shape)) {
+    return throw_error(info.Env(), "maxPool2dGrad");
+  }
+  for (int d = 0; d < 4; ++d) {
+    if (idx.shape[d] != g.shape[d]) return throw_error(info.Env(), "maxPool2dGrad");
+  }
+  if (t == DType::F32) {
+    max_pool2d_grad<float>(view4<float>(g), view4<int32_t>(idx), static_cast<float*>(arr[0].data), shape);
+  } else {
+    max_pool2d_grad<double>(view4<double>(g), view4<int32_t>(idx), static_cast<double*>(arr[0].data), shape);
+  }
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 // gather/binding_gather.cc: gather and scatter (max-pool backward's scatter-add). Registered from
@@ -228,6 +255,7 @@ void RegisterConv(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPool2d", Napi::Function::New(env, MaxPool, "maxPool2d"));
   exports.Set("avgPool2d", Napi::Function::New(env, AvgPool, "avgPool2d"));
   exports.Set("avgPool2dGrad", Napi::Function::New(env, AvgPoolGrad, "avgPool2dGrad"));
+  exports.Set("maxPool2dGrad", Napi::Function::New(env, MaxPoolGrad, "maxPool2dGrad"));
 }
 
 }  // namespace tessera

@@ -65,6 +65,12 @@ void max_pool2d(const View4<T>& x, const PoolParams& p, T* values, int32_t* indi
 template <typename T>
 void avg_pool2d(const View4<T>& x, const PoolParams& p, T* out);
 
+// Max pooling's backward: g [N, C, Ho, Wo] and max_pool2d's flat argmax indices (same shape) ->
+// dx [N, C, H, W] (in_shape), each gradient added at its argmax. One pass per plane: the plane is
+// zeroed and filled while it sits in cache, instead of a zeroed buffer, a copy and a scatter-add.
+template <typename T>
+void max_pool2d_grad(const View4<T>& g, const View4<int32_t>& indices, T* dx, const int64_t in_shape[4]);
+
 // g [N, C, out[0], out[1]] -> dx [N, C, H, W] (in_shape).
 template <typename T>
 void avg_pool2d_grad(const View4<T>& g, const PoolParams& p, T* dx, const int64_t in_shape[4]);

@@ -205,8 +205,34 @@ void avg_pool2d_grad(const View4<T>& g, const PoolParams& p, T* dx, const int64_
   });
 }
 
+template <typename T>
+void max_pool2d_grad(const View4<T>& g, const View4<int32_t>& indices, T* dx, const int64_t in_shape[4]) {
+  const int64_t C = in_shape[1], HW = in_shape[2] * in_shape[3];
+  const int64_t HO = g.shape[2], WO = g.shape[3], planes = in_shape[0] * C;
+  if (planes <= 0 || HW <= 0) return;
+  parallel_for(planes, plane_grain(std::max(HO * WO, HW)), [&](int64_t b, int64_t e) {
+    for (int64_t q = b; q < e; ++q) {
+      T* d = dx + q * HW;
+      std::fill(d, d + HW, T(0));
+      const int64_t n = q / C, c = q % C;
+      const T* gp = g.data + n * g.strides[0] + c * g.strides[1];
+      const int32_t* ip = indices.data + n * indices.strides[0] + c * indices.strides[1];
+      // Row-major over the outputs, as the scatter-add it replaces: the same sums, bit for bit.
+      for (int64_t oh = 0; oh < HO; ++oh) {
+        for (int64_t ow = 0; ow < WO; ++ow) {
+          const int32_t k = ip[oh * indices.strides[2] + ow * indices.strides[3]];
+          // Out-of-range indices (max_pool2d never writes them) are skipped, not followed.
+          if (static_cast<uint64_t>(static_cast<int64_t>(k)) >= static_cast<uint64_t>(HW)) continue;
+          d[k] += gp[oh * g.strides[2] + ow * g.strides[3]];
+        }
+      }
+    }
+  });
+}
+
 #define TESSERA_POOL_INSTANTIATE(T)                                                          \
   template void max_pool2d<T>(const View4<T>&, const PoolParams&, T*, int32_t*);               \
+  template void max_pool2d_grad<T>(const View4<T>&, const View4<int32_t>&, T*, const int64_t*); \
   template void avg_pool2d<T>(const View4<T>&, const PoolParams&, T*);                         \
   template void avg_pool2d_grad<T>(const View4<T>&, const PoolParams&, T*, const int64_t*);
 TESSERA_POOL_INSTANTIATE(float)

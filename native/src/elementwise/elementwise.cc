@@ -101,7 +101,7 @@ bool is_costly_unary(int op) {
 }
 
 bool is_predicate(int op) { return op >= U_ISNAN && op <= U_LOGICAL_NOT; }
-bool is_comparison(int op) { return op >= B_EQ; }
+bool is_comparison(int op) { return op >= B_EQ && op <= B_LOGICAL_XOR; }
 
 // int32 results wrap around (two's complement), as the reference's Int32Array stores do.
 inline int32_t wrap(uint32_t v) { return static_cast<int32_t>(v); }
@@ -328,6 +328,7 @@ bool ew_binary(int op, const View& a, const View& b, const View& out) {
   if (cmp ? out.dtype != DType::U8 : out.dtype != dt) return false;
   if (dt == DType::U8 && !cmp) return false;
   if (dt == DType::I32 && (op == B_DIV || op == B_ATAN2)) return false;
+  if (op == B_RELU_GRAD && dt != DType::F32 && dt != DType::F64) return false;
   const int64_t n = out.numel();
   if (n == 0) return true;
   const KernelTable* t = select_table();

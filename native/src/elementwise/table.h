@@ -22,6 +22,9 @@ enum UnaryCode {
 enum BinaryCode {
   B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_REMAINDER, B_FLOOR_DIVIDE,
   B_ATAN2, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_LOGICAL_AND, B_LOGICAL_OR, B_LOGICAL_XOR,
+  // Internal (not a BinaryOp; RELU_BACKWARD_CODE in codes.ts): relu's gradient g * (out > 0), one
+  // pass instead of the chain's three (compare, cast, multiply). Floating operands only.
+  B_RELU_GRAD,
   B_COUNT
 };
 

@@ -52,6 +52,32 @@ export function maxPool2d(x: View, p: Pool2dParams): { values: TypedArray; indic
   return { values, indices };
 }
 
+/** Each output gradient added at its argmax, plane by plane, outputs in row-major order. */
+export function maxPool2dGrad(g: View, indices: View, inputShape: readonly number[]): TypedArray {
+  const [N, C, H, W] = inputShape as [number, number, number, number];
+  const [, , HO, WO] = g.shape as [number, number, number, number];
+  const [sgn, sgc, sgh, sgw] = g.strides as [number, number, number, number];
+  const [sin, sic, sih, siw] = indices.strides as [number, number, number, number];
+  const plane = H * W;
+  const dx = allocArray(g.dtype, N * C * plane);
+  const gd = g.data;
+  const id = indices.data;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const base = (n * C + c) * plane;
+      const gb = g.offset + n * sgn + c * sgc;
+      const ib = indices.offset + n * sin + c * sic;
+      for (let oh = 0; oh < HO; oh++) {
+        for (let ow = 0; ow < WO; ow++) {
+          const k = id[ib + oh * sih + ow * siw]!;
+          if (k >= 0 && k < plane) dx[base + k] += gd[gb + oh * sgh + ow * sgw]!;
+        }
+      }
+    }
+  }
+  return dx;
+}
+
 /** For window (oh, ow): its first row/column and how many of its taps fall inside the input and inside the padded input. */
 function taps(o: number, stride: number, pad: number, kernel: number, dilation: number, size: number): [start: number, inside: number, padded: number] {
   const start = o * stride - pad;

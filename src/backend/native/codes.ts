@@ -23,6 +23,9 @@ export const BINARY_CODE: { readonly [K in BinaryOp]: number } = {
   logicalXor: 18,
 };
 
+/** The addon's internal binary code for relu's gradient (B_RELU_GRAD, after the BinaryOps). */
+export const RELU_BACKWARD_CODE = 19;
+
 export const REDUCE_CODE: { readonly [K in ReduceOp]: number } = { sum: 0, prod: 1, max: 2, min: 3, all: 4, any: 5 };
 
 function byCode<K extends string>(codes: { readonly [P in K]: number }): K[] {

@@ -24,6 +24,8 @@ declare module './addon.js' {
     avgPool2d(out: TypedArray, x: TypedArray): void;
     /** Metadata: view g, pool params, input shape. */
     avgPool2dGrad(out: TypedArray, g: TypedArray): void;
+    /** Metadata: view g, view indices, input shape. */
+    maxPool2dGrad(out: TypedArray, g: TypedArray, indices: TypedArray): void;
   }
 }
 
@@ -92,6 +94,14 @@ export const convKernels: KernelFactory = (addon, allocOut) => ({
     const out = allocOut(x.dtype, x.shape[0]! * x.shape[1]! * p.outSize[0] * p.outSize[1], false);
     writePool(x, p);
     addon.avgPool2d(out, x.data);
+    return out;
+  },
+
+  maxPool2dGrad(g, indices, inputShape) {
+    if (!isFloat(g) || indices.dtype !== 'int32') return jsBackend.maxPool2dGrad(g, indices, inputShape);
+    const out = allocOut(g.dtype, numel(inputShape), false);
+    writeNumbers(writeView(writeView(0, g), indices), inputShape);
+    addon.maxPool2dGrad(out, g.data, indices.data);
     return out;
   },
 

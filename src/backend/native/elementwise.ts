@@ -10,7 +10,7 @@ import { isFloating } from '../../tensor/dtype.js';
 import type { Backend, BinaryOp, UnaryOp, View } from '../backend.js';
 import { jsBackend as js } from '../js/index.js';
 import type { AllocOut, KernelFactory, NativeAddon } from './addon.js';
-import { BINARY_CODE, REDUCE_CODE, UNARY_CODE } from './codes.js';
+import { BINARY_CODE, REDUCE_CODE, RELU_BACKWARD_CODE, UNARY_CODE } from './codes.js';
 import { MAX_DIMS, META, writeView } from './meta.js';
 
 declare module './addon.js' {
@@ -127,6 +127,17 @@ export const elementwiseKernels: KernelFactory = (addon: NativeAddon, allocOut: 
     return js.binary(op, a, b, outDtype);
   }
 
+  // One pass through the binary kernels' machinery (strides, threads, the CPU's vector width).
+  function reluBackward(g: View, out: View): TypedArray {
+    const n = numel(g.shape);
+    if (n < thresholds.cheap || g.shape.length > MAX_DIMS || g.dtype !== out.dtype || !isFloating(g.dtype)) return js.reluBackward(g, out);
+    const result = allocOut(g.dtype, n, false);
+    META[0] = RELU_BACKWARD_CODE;
+    writeView(writeView(1, g), out);
+    if (addon.binary(result, g.data, out.data)) return result;
+    return js.reluBackward(g, out);
+  }
+
   function where(cond: View, a: View, b: View, outDtype: DType): TypedArray {
     const n = numel(cond.shape);
     if (n < thresholds.cheap || cond.shape.length > MAX_DIMS || cond.dtype !== 'bool' || a.dtype !== outDtype || b.dtype !== outDtype) {
@@ -186,7 +197,7 @@ export const elementwiseKernels: KernelFactory = (addon: NativeAddon, allocOut: 
     return js.softmax(x, dim, log);
   };
 
-  return { copy, assign, unary, binary, where, reduce, argReduce, scan, softmax };
+  return { copy, assign, unary, binary, where, reluBackward, reduce, argReduce, scan, softmax };
 };
 
 function contiguous(shape: readonly number[]): number[] {

@@ -1,6 +1,6 @@
 /**
  * Pooling: max and average pooling in 1-D and 2-D, and adaptive average pooling. The 1-D forms are
- * the 2-D kernels on a height-1 plane. Backward rules are written with ops: max pooling scatter-adds
+ * the 2-D kernels on a height-1 plane. Backward rules are differentiable: max pooling adds
  * the gradient at the argmax indices; average pooling and its gradient are each other's backward.
  */
 import type { Tensor } from '../../tensor/tensor.js';
@@ -10,7 +10,7 @@ import { backend } from '../../backend/registry.js';
 import { nonDifferentiable, record } from '../../autograd/record.js';
 import { fromData } from '../util.js';
 import { cat } from '../shape.js';
-import { checkSpatialInput, ints, scatterAddAlong, show, type IntOrTuple } from './support.js';
+import { checkSpatialInput, ints, scatterAddAlong, show, takeAlong, type IntOrTuple } from './support.js';
 
 export interface MaxPoolOptions {
   kernelSize: IntOrTuple;
@@ -194,10 +194,24 @@ function maxPoolOp(x: Tensor, p: Pool2dParams): [Tensor, Tensor] {
   const { values, indices } = backend().maxPool2d(x, p);
   const idx = fromData(indices, outShape, 'int32');
   const out = fromData(values, outShape, x.dtype);
-  const flat = [N, C, p.outSize[0] * p.outSize[1]];
   // Each window's gradient goes to its argmax; overlapping windows add up.
-  const y = record('maxPool2d', out, [x], (g) => [scatterAddAlong(g.reshape(flat), 2, idx.reshape(flat), [N, C, H * W]).reshape([N, C, H, W])], [idx]);
+  const y = record('maxPool2d', out, [x], (g) => [maxPoolGrad(g, idx, [N, C, H, W])], [idx]);
   return [y, idx];
+}
+
+/**
+ * max pooling's backward: g added at the argmax indices of zeroed planes, in one kernel pass
+ * (zeroing a plane while it is in cache) rather than a zeroed buffer, its copy and a scatter-add;
+ * the same sums bit for bit. Its own backward reads g's gradient back at the argmaxes.
+ */
+function maxPoolGrad(g: Tensor, idx: Tensor, inputShape: [number, number, number, number]): Tensor {
+  const [N, C, H, W] = inputShape;
+  const flat = [N, C, idx.shape[2]! * idx.shape[3]!];
+  if (g.dtype !== 'float32' && g.dtype !== 'float64') {
+    return scatterAddAlong(g.reshape(flat), 2, idx.reshape(flat), [N, C, H * W]).reshape(inputShape);
+  }
+  const dx = fromData(backend().maxPool2dGrad(g, idx, inputShape), inputShape, g.dtype);
+  return record('maxPool2dBackward', dx, [g], (gg) => [takeAlong(gg.reshape([N, C, H * W]), 2, idx.reshape(flat)).reshape(g.shape)], [idx]);
 }
 
 function avgPoolNd(op: string, n: number, x: Tensor, arg: AvgPoolArg): Tensor {

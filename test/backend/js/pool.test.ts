@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { View } from '../../../src/index.js';
 import type { Pool2dParams } from '../../../src/backend/backend.js';
-import { avgPool2d, avgPool2dGrad, maxPool2d } from '../../../src/backend/js/pool.js';
+import { avgPool2d, avgPool2dGrad, maxPool2d, maxPool2dGrad } from '../../../src/backend/js/pool.js';
 import { seeded } from '../../helpers.js';
 
 type Rng = () => number;
@@ -120,5 +120,17 @@ describe('js pooling kernels', () => {
     assert.ok(avgPool2d(x, p) instanceof Float32Array);
     assert.ok(maxPool2d(x, p).values instanceof Float32Array);
     assert.deepEqual([...avgPool2dGrad({ ...x, data: new Float32Array([4]), shape: [1, 1, 1, 1] }, p, [1, 1, 2, 2])], [1, 1, 1, 1]);
+  });
+});
+
+describe('reference maxPool2dGrad', () => {
+  it('adds each gradient at its argmax: overlapping windows sum, other positions stay 0 (hand-computed)', () => {
+    // planes [1, 3, 2] and [0, 5, 4] with 1x2 windows at stride 1: both windows of each plane pick index 1
+    const g: View = { data: Float64Array.from([10, 20, 1, 2]), dtype: 'float64', shape: [1, 2, 1, 2], strides: [4, 2, 2, 1], offset: 0 };
+    const indices: View = { data: Int32Array.from([1, 1, 1, 1]), dtype: 'int32', shape: [1, 2, 1, 2], strides: [4, 2, 2, 1], offset: 0 };
+    assert.deepEqual(Array.from(maxPool2dGrad(g, indices, [1, 2, 1, 3])), [0, 30, 0, 0, 3, 0]);
+    // a strided g (channels last, with an offset) reads the same values
+    const gStrided: View = { data: Float64Array.from([NaN, 10, 1, 20, 2]), dtype: 'float64', shape: [1, 2, 1, 2], strides: [4, 1, 4, 2], offset: 1 };
+    assert.deepEqual(Array.from(maxPool2dGrad(gStrided, indices, [1, 2, 1, 3])), [0, 30, 0, 0, 3, 0]);
   });
 });

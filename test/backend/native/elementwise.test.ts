@@ -10,6 +10,7 @@ import { BINARY_OPS, UNARY_OPS } from '../../../src/backend/native/codes.js';
 import assert from 'node:assert/strict';
 import { seeded } from '../../helpers.js';
 import { erf } from '../../../src/backend/js/math.js';
+import { contiguousStrides } from '../../../src/tensor/shape.js';
 import { noFallback, assertSame, forEachKernelTable, countAddonCalls, describeView, forcingNative, js, layouts, nativeBackend, randomView, SHAPES, skipReason, valueSource } from './support.js';
 
 const FLOATS: DType[] = ['float32', 'float64'];
@@ -132,6 +133,25 @@ describe('native binary kernels match the reference', () => {
     const a: View = { data: Float32Array.from([1.5, 2, 3]), dtype: 'float32', shape: [3], strides: [1], offset: 0 };
     const b: View = { data: Int32Array.from([1, 2, 3]), dtype: 'int32', shape: [3], strides: [1], offset: 0 };
     assertSame(nb.binary('add', a, b, 'float32'), js.binary('add', a, b, 'float32'), 'float32', 'add float32+int32', true);
+  });
+});
+
+describe('native reluBackward matches the reference bit for bit', () => {
+  withNative('reluBackward', (nb) => {
+    for (const dtype of FLOATS) {
+      const rng = seeded(37);
+      // g from every layout (specials included: -g * 0 must stay -0, Infinity * 0 NaN), out laid out differently
+      for (const g of cases(dtype, 41)) {
+        const out = randomView(g.shape, dtype, rng, valueSource(dtype, rng), { scramble: true, flip: g.shape.map((_, i) => i).filter((d) => d % 2 === 1) });
+        const what = `reluBackward ${dtype} g ${describeView(g)} out ${describeView(out)}`;
+        const expected = js.reluBackward(g, out);
+        assertSame(noFallback(() => nb.reluBackward(g, out)), expected, dtype, what, true);
+        // the reference is the op chain g * (out > 0).to(dtype)'s values
+        const mask = js.binary('gt', out, { data: new Float64Array([0]), dtype: 'float64', shape: out.shape, strides: out.shape.map(() => 0), offset: 0 }, 'bool');
+        const maskView: View = { data: js.copy({ data: mask, dtype: 'bool', shape: out.shape, strides: contiguousStrides(out.shape), offset: 0 }, dtype), dtype, shape: out.shape, strides: contiguousStrides(out.shape), offset: 0 };
+        assertSame(expected, js.binary('mul', g, maskView, dtype), dtype, `${what} (chain)`, true);
+      }
+    }
   });
 });
 

@@ -165,7 +165,7 @@ export function forEachKernelTable(fn: (table: string) => void): void {
   }
 }
 
-const KERNELS = ['copy', 'assign', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'scan', 'softmax'] as const;
+const KERNELS = ['copy', 'assign', 'unary', 'binary', 'where', 'reluBackward', 'reduce', 'argReduce', 'scan', 'softmax'] as const;
 
 /**
  * Runs a native kernel call and fails if it fell back to a reference kernel, so that a test of a
