@@ -10,6 +10,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { fromArray } from '../../tensor/creation.js';
 import { formatShape } from '../../tensor/shape.js';
 import { readBytes } from './files.js';
+import { resize } from '../transforms/resize.js';
 
 export interface ImageOptions {
   /** One luma channel (ITU-R 601-2: 0.299 R + 0.587 G + 0.114 B, as PIL's 'L') instead of RGB. */
@@ -115,26 +116,10 @@ export function checkSize(op: string, size: number | readonly [number, number]):
   return [pair[0]!, pair[1]!];
 }
 
-/** Source rows (or columns) and weights for one output axis: PyTorch's bilinear, align_corners=False. */
-function axisWeights(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w1: Float64Array } {
-  const scale = inSize / outSize;
-  const i0 = new Int32Array(outSize);
-  const i1 = new Int32Array(outSize);
-  const w1 = new Float64Array(outSize);
-  for (let j = 0; j < outSize; j++) {
-    const src = Math.max(scale * (j + 0.5) - 0.5, 0);
-    const a = Math.min(Math.floor(src), inSize - 1);
-    i0[j] = a;
-    i1[j] = a < inSize - 1 ? a + 1 : a;
-    w1[j] = Math.min(src - a, 1);
-  }
-  return { i0, i1, w1 };
-}
-
 /**
  * Resizes a [C, H, W] (or [N, C, H, W]) float image bilinearly, without antialiasing, with the same
  * sampling as `F.interpolate(x, { size, mode: 'bilinear', alignCorners: false })` but computed directly
- * on the values (no autograd): the loaders' fast path.
+ * on the values (no autograd, through `transforms.resize`): the loaders' fast path.
  *
  * ```ts
  * resizeImage(img, [16, 16]);
@@ -149,28 +134,8 @@ export function resizeImage(x: Tensor, size: number | readonly [number, number])
   const h = x.shape[x.ndim - 2]!;
   const w = x.shape[x.ndim - 1]!;
   if (h === 0 || w === 0) throw new Error(`${op}: cannot resize an empty image of shape ${formatShape(x.shape)}`);
+  // Every plane (channel, and image of a batch) is resized alike: the transform's resize over
+  // [planes, H, W] does it, with the same sampling and roundings.
   const planes = x.numel / (h * w);
-  const src = x.toArray();
-  const out = x.dtype === 'float64' ? new Float64Array(planes * oh * ow) : new Float32Array(planes * oh * ow);
-  const ry = axisWeights(h, oh);
-  const rx = axisWeights(w, ow);
-  for (let p = 0; p < planes; p++) {
-    const base = p * h * w;
-    const outBase = p * oh * ow;
-    for (let y = 0; y < oh; y++) {
-      const top = base + ry.i0[y]! * w;
-      const bottom = base + ry.i1[y]! * w;
-      const wy = ry.w1[y]!;
-      for (let xo = 0; xo < ow; xo++) {
-        const a = rx.i0[xo]!;
-        const b = rx.i1[xo]!;
-        const wx = rx.w1[xo]!;
-        // The same weights as F.interpolate's two passes; the values agree up to float rounding.
-        const upper = src[top + a]! * (1 - wx) + src[top + b]! * wx;
-        const lower = src[bottom + a]! * (1 - wx) + src[bottom + b]! * wx;
-        out[outBase + y * ow + xo] = upper * (1 - wy) + lower * wy;
-      }
-    }
-  }
-  return fromArray(out, [...x.shape.slice(0, -2), oh, ow], x.dtype);
+  return resize(x.reshape([planes, h, w]), [oh, ow]).reshape([...x.shape.slice(0, -2), oh, ow]);
 }
