@@ -7,6 +7,7 @@
  */
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { isFloating } from '../../tensor/dtype.js';
+import { contiguousStrides } from '../../tensor/shape.js';
 import type { Backend, BinaryOp, UnaryOp, View } from '../backend.js';
 import { jsBackend as js } from '../js/index.js';
 import type { AllocOut, KernelFactory, NativeAddon } from './addon.js';
@@ -98,7 +99,7 @@ export const elementwiseKernels: KernelFactory = (addon: NativeAddon, allocOut: 
     // A source overlapping the destination (x.copy_(x.flip(0))) is read completely first.
     const from: View =
       src.data.buffer === dst.data.buffer
-        ? { data: copy(src, src.dtype), dtype: src.dtype, shape: src.shape, strides: contiguous(src.shape), offset: 0 }
+        ? { data: copy(src, src.dtype), dtype: src.dtype, shape: src.shape, strides: contiguousStrides(src.shape), offset: 0 }
         : src;
     writeView(writeView(0, dst), from);
     if (!addon.copy(dst.data, from.data)) js.assign(dst, from);
@@ -199,13 +200,3 @@ export const elementwiseKernels: KernelFactory = (addon: NativeAddon, allocOut: 
 
   return { copy, assign, unary, binary, where, reluBackward, reduce, argReduce, scan, softmax };
 };
-
-function contiguous(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}

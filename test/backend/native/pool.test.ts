@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test';
 import type { Pool2dParams, View } from '../../../src/backend/backend.js';
 import { jsBackend } from '../../../src/backend/js/index.js';
+import { contiguousStrides } from '../../../src/tensor/shape.js';
 import { seeded } from '../../helpers.js';
 import { assertSame, int, native, numel, skipReason, view, type FloatDType, type Layout, type Rng } from './strided-views.js';
 
@@ -91,23 +92,13 @@ function compare(c: Case, dtype: FloatDType, rng: Rng, layout?: Layout): void {
 function compareMaxPoolGrad(c: Case, g: View, indices: Int32Array, dtype: FloatDType, what: string): void {
   const [N, C, H, W] = c.shape as [number, number, number, number];
   const flat = [N, C, c.p.outSize[0] * c.p.outSize[1]];
-  const idx: View = { data: indices, dtype: 'int32', shape: g.shape, strides: contiguous(g.shape), offset: 0 };
+  const idx: View = { data: indices, dtype: 'int32', shape: g.shape, strides: contiguousStrides(g.shape), offset: 0 };
   const want = jsBackend.maxPool2dGrad(g, idx, c.shape);
   assertSame(native!.maxPool2dGrad(g, idx, c.shape), want, what);
-  const gFlat: View = { data: jsBackend.copy(g, dtype), dtype, shape: flat, strides: contiguous(flat), offset: 0 };
-  const zeros: View = { data: jsBackend.alloc(dtype, N * C * H * W), dtype, shape: [N, C, H * W], strides: contiguous([N, C, H * W]), offset: 0 };
-  const idxFlat: View = { ...idx, shape: flat, strides: contiguous(flat) };
+  const gFlat: View = { data: jsBackend.copy(g, dtype), dtype, shape: flat, strides: contiguousStrides(flat), offset: 0 };
+  const zeros: View = { data: jsBackend.alloc(dtype, N * C * H * W), dtype, shape: [N, C, H * W], strides: contiguousStrides([N, C, H * W]), offset: 0 };
+  const idxFlat: View = { ...idx, shape: flat, strides: contiguousStrides(flat) };
   assertSame(want, jsBackend.scatter(zeros, 2, idxFlat, gFlat, true), `${what} (scatter-add)`);
-}
-
-function contiguous(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
 }
 
 for (const dtype of ['float32', 'float64'] as const) {
